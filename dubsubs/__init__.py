@@ -1,0 +1,5 @@
+"""dubsubs: Camb.ai dubbing results to subtitles."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,26 @@
+"""The ``dubsubs`` command. Each sub-command lives in its own module; this one only
+assembles them. The CLI parses options and prints; the library does the work."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="dubsubs")
+def main() -> None:
+    """Turn Camb.ai dubbing results into subtitles that play next to the dubbed media."""
+
+
+def _register() -> None:
+    from .convert import convert
+
+    for command in (convert,):
+        main.add_command(command)
+
+
+_register()

@@ -1,0 +1,51 @@
+"""The only module that writes subtitle and manifest files. Every write goes to a
+temporary sibling of the target and is renamed over it, so a reader never sees half a file
+and a failed write leaves the old file (or nothing) in place."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import OutputError
+
+PathLike = str | os.PathLike[str]
+
+
+@contextlib.contextmanager
+def atomic_path(path: PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it to ``path`` if the block succeeds,
+    delete it if the block raises."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+        raise
+
+
+def write_text(path: PathLike, text: str) -> Path:
+    """Write ``text`` as UTF-8 (newlines exactly as given) atomically; return the path."""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    return Path(path)
+
+
+def write_bytes(path: PathLike, data: bytes) -> Path:
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        handle.write(data)
+    return Path(path)
