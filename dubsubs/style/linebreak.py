@@ -86,7 +86,8 @@ _NO_BREAK_AFTER: dict[str, frozenset[str]] = {
     "fr": words(
         "le la les l' un une des du au aux ce cet cette ces mon ma mes ton ta tes son sa "
         "ses notre nos votre vos leur leurs je tu il elle on nous vous ils elles ne n' "
-        "me te se m. mme"
+        "me te se m. mme est suis es sommes êtes sont ai as a avons avez ont était avait "
+        "va vais vont pas"
     ),
     "es": words(
         "el la los las un una unos unas lo mi tu su mis tus sus nuestro nuestra yo no "
@@ -222,7 +223,7 @@ def break_cost(tokens: Sequence[Token], index: int, language: str | None) -> flo
     if before.endswith(SENTENCE_END):
         return -3.0
     if before.endswith(CLAUSE_END):
-        return -2.0
+        return -2.5
     bare_before, bare_after = bare_word(before), bare_word(after)
     if space:
         if bare_after in conjunctions:
@@ -259,7 +260,7 @@ def _layout_cost(
     if max(lengths) > max_chars:
         return None
     mean = sum(lengths) / len(lengths)
-    cost = sum(abs(length - mean) for length in lengths) / max_chars * 4
+    cost = sum(abs(length - mean) for length in lengths) / max_chars * 3
     for upper, lower in itertools.pairwise(lengths):
         if upper > lower:
             cost += (upper - lower) / max_chars * 2  # prefer bottom-heavy

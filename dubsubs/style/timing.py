@@ -31,8 +31,10 @@ def ms_to_frames(ms: int, fps: Fraction) -> int:
 
 
 def ms_to_frames_ceil(ms: int, fps: Fraction) -> int:
-    """The first frame that starts at or after ``ms``."""
-    return math.ceil(Fraction(ms) * fps / 1000)
+    """The first frame whose start, in whole ms, is at or after ``ms`` (so an already
+    snapped time stays on its frame)."""
+    frame = math.floor(Fraction(ms) * fps / 1000)
+    return frame if frames_to_ms(frame, fps) >= ms else frame + 1
 
 
 def frames_to_ms(frames: int, fps: Fraction) -> int:
