@@ -294,20 +294,33 @@ def find_foreign_items(items: Sequence[RawItem], unit: Unit) -> list[int]:
     scale = _FACTOR[unit]
     other = _FACTOR["ms" if unit == "s" else "s"]
     tolerance = 10_000.0
-    foreign: list[int] = []
-    for position, item in enumerate(items):
-        margin = _own_margin(item)
-        if margin is None or sign * margin < 1.0:
-            continue
-        low = items[position - 1].start * scale - tolerance if position > 0 else -tolerance
-        high = (items[position + 1].start * scale + tolerance if position + 1 < len(items)
-                else items[position - 1].end * scale + 600_000.0)
-        as_is, rescaled = item.start * scale, item.start * other
-        fits_rescaled = low <= rescaled <= high
-        fits_as_is = low <= as_is <= high
-        if fits_rescaled and (not fits_as_is or sign * margin >= 2.5):
-            foreign.append(position)
-    return foreign
+    candidates = [(position, margin) for position, item in enumerate(items)
+                  if (margin := _own_margin(item)) is not None and sign * margin >= 1.0]
+    if not candidates:
+        return []
+    # Neighbours are read with the repairs found so far, so a run of several foreign items
+    # is found from its edges inwards; a few passes settle it.
+    starts = [item.start * scale for item in items]
+    ends = [item.end * scale for item in items]
+    foreign: set[int] = set()
+    last = len(items) - 1
+    for _ in range(3):
+        changed = False
+        for position, margin in candidates:
+            if position in foreign:
+                continue
+            low = starts[position - 1] - tolerance if position > 0 else -tolerance
+            high = (starts[position + 1] + tolerance if position < last
+                    else ends[position - 1] + 600_000.0)
+            item = items[position]
+            as_is, rescaled = item.start * scale, item.start * other
+            if low <= rescaled <= high and (not low <= as_is <= high or sign * margin >= 2.5):
+                foreign.add(position)
+                starts[position], ends[position] = rescaled, item.end * other
+                changed = True
+        if not changed:
+            break
+    return sorted(foreign)
 
 
 # --------------------------------------------------------------------------- normalise

@@ -238,7 +238,7 @@ def iter_json(obj: Any, source: str) -> Iterator[RawTranscript | InputError]:
             except InputError as error:
                 yield error
         return
-    if all(to_tag(k) for k in keys):
+    if all(to_tag(k) for k in keys) and any(_is_result(v) for v in obj.values()):
         yield from _by_language(obj, source, "", (), None)
         return
     raise InputError(
