@@ -69,9 +69,7 @@ def test_violation_carries_measured_value_limit_and_time() -> None:
     assert (violation.measured, violation.limit) == (45, 42)
     assert violation.start_ms == 61_500
     assert violation.severity == "error"
-    assert violation.describe() == (
-        "cue 1 at 00:01:01.500: error chars-per-line: 45 chars > 42 chars"
-    )
+    assert violation.describe() == ("cue 1 at 00:01:01.500: error chars-per-line: 45 chars > 42 chars")
 
 
 def test_small_gap_is_only_a_warning() -> None:
@@ -109,8 +107,8 @@ def test_text_and_json_reports() -> None:
     text = format_text([bad, good])
     assert text.splitlines() == [
         "a.srt: cue 1 at 00:00:00.000: error min-duration: 500 ms < 834 ms",
-        "a.srt: FAIL: 1 cues, 1 error, 0 warnings (netflix, en)",
-        "b.srt: ok: 1 cues, 0 errors, 0 warnings (netflix, en)",
+        "a.srt: FAIL: 1 cue, 1 error, 0 warnings (netflix, en)",
+        "b.srt: ok: 1 cue, 0 errors, 0 warnings (netflix, en)",
     ]
     body = json.loads(format_json([bad, good]))
     assert body["ok"] is False and body["errors"] == 1

@@ -17,9 +17,10 @@ def main() -> None:
 
 
 def _register() -> None:
+    from .check import check_command
     from .convert import convert
 
-    for command in (convert,):
+    for command in (convert, check_command):
         main.add_command(command)
 
 

@@ -101,9 +101,7 @@ class Violation:
             }[self.rule]
         else:
             detail = f"{_num(self.measured)}{unit} {relation} {_num(self.limit)}{unit}"
-        return (
-            f"cue {self.cue} at {format_time(self.start_ms)}: {self.severity} {self.rule}: {detail}"
-        )
+        return f"cue {self.cue} at {format_time(self.start_ms)}: {self.severity} {self.rule}: {detail}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +129,7 @@ class CheckReport:
         lang = f", {self.language}" if self.language else ""
         verdict = "ok" if self.ok else "FAIL"
         return (
-            f"{name}: {verdict}: {self.cue_count} cues, {_plural(self.errors, 'error')}, "
+            f"{name}: {verdict}: {_plural(self.cue_count, 'cue')}, {_plural(self.errors, 'error')}, "
             f"{_plural(self.warnings, 'warning')} ({self.preset}{lang})"
         )
 
@@ -179,14 +177,10 @@ def check(
     rate = fps or limits.fps
     found: list[Violation] = []
 
-    def add(
-        index: int, cue: TimedText, rule: str, measured: float, limit: float, unit: str = ""
-    ) -> None:
+    def add(index: int, cue: TimedText, rule: str, measured: float, limit: float, unit: str = "") -> None:
         found.append(Violation(index + 1, cue.start_ms, rule, measured, limit, RULES[rule], unit))
 
-    min_gap_ms = (
-        float(Fraction(limits.min_gap_frames * 1000) / rate) if limits.min_gap_frames else 0.0
-    )
+    min_gap_ms = float(Fraction(limits.min_gap_frames * 1000) / rate) if limits.min_gap_frames else 0.0
     for index, cue in enumerate(cues):
         text = cue.text
         duration = cue.end_ms - cue.start_ms
@@ -206,10 +200,7 @@ def check(
             if chars * 1000 > limits.max_cps * (duration + TOLERANCE_MS):
                 cps = round(chars * 1000 / duration, 2)
                 add(index, cue, "reading-speed", cps, limits.max_cps, "cps")
-        if (
-            limits.min_duration_ms is not None
-            and 0 <= duration < limits.min_duration_ms - TOLERANCE_MS
-        ):
+        if limits.min_duration_ms is not None and 0 <= duration < limits.min_duration_ms - TOLERANCE_MS:
             add(index, cue, "min-duration", duration, limits.min_duration_ms, "ms")
         if limits.max_duration_ms is not None and duration > limits.max_duration_ms + TOLERANCE_MS:
             add(index, cue, "max-duration", duration, limits.max_duration_ms, "ms")
@@ -241,12 +232,15 @@ def format_text(reports: Iterable[CheckReport], *, verbose: bool = True) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
-def format_json(reports: Iterable[CheckReport]) -> str:
+def format_json(reports: Iterable[CheckReport], unreadable: Sequence[str] = ()) -> str:
+    """One JSON document: a report per file, totals, and the inputs that could not be
+    read (their error messages); ``ok`` is false if any could not."""
     items = [r.to_dict() for r in reports]
     body = {
         "files": items,
+        "unreadable": list(unreadable),
         "errors": sum(i["errors"] for i in items),
         "warnings": sum(i["warnings"] for i in items),
-        "ok": all(i["ok"] for i in items),
+        "ok": all(i["ok"] for i in items) and not unreadable,
     }
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"

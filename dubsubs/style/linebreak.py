@@ -41,15 +41,10 @@ _CONJUNCTIONS: dict[str, frozenset[str]] = {
         "and but or nor so yet because although though while if when where whereas "
         "which who whom whose that unless until since as whether than"
     ),
-    "fr": words(
-        "et mais ou donc car ni que qui quand si parce puisque lorsque comme quoique tandis dont où"
-    ),
-    "es": words(
-        "y e o u pero sino porque que cuando si aunque mientras pues como donde quien cual ni"
-    ),
+    "fr": words("et mais ou donc car ni que qui quand si parce puisque lorsque comme quoique tandis dont où"),
+    "es": words("y e o u pero sino porque que cuando si aunque mientras pues como donde quien cual ni"),
     "de": words(
-        "und aber oder denn sondern weil dass wenn als ob obwohl damit während "
-        "bevor nachdem sobald falls wie"
+        "und aber oder denn sondern weil dass wenn als ob obwohl damit während bevor nachdem sobald falls wie"
     ),
     "ar": words("لكن ثم أو أم لأن بل حتى إذا عندما بينما كما"),
 }
@@ -66,8 +61,7 @@ _PREPOSITIONS: dict[str, frozenset[str]] = {
         "avant après en malgré selon parmi jusqu'à"
     ),
     "es": words(
-        "a ante bajo con contra de desde durante en entre hacia hasta mediante para "
-        "por según sin sobre tras"
+        "a ante bajo con contra de desde durante en entre hacia hasta mediante para por según sin sobre tras"
     ),
     "de": words(
         "an auf aus bei durch für gegen hinter in mit nach neben ohne über um unter "

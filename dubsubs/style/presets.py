@@ -159,23 +159,15 @@ class Preset:
             and self.min_duration_ms > self.max_duration_ms
         ):
             raise OptionError(
-                f"min duration {self.min_duration_ms} ms exceeds max duration "
-                f"{self.max_duration_ms} ms"
+                f"min duration {self.min_duration_ms} ms exceeds max duration {self.max_duration_ms} ms"
             )
         if self.dual_speaker_dash not in ("-", "- "):
-            raise OptionError(
-                f"dual_speaker_dash must be '-' or '- ', got {self.dual_speaker_dash!r}"
-            )
+            raise OptionError(f"dual_speaker_dash must be '-' or '- ', got {self.dual_speaker_dash!r}")
 
     @property
     def is_lossless(self) -> bool:
         """True when conforming changes nothing: no segmentation, timing or shift."""
-        return (
-            not self.segment
-            and not self.timing
-            and self.offset_ms == 0
-            and self.start_timecode is None
-        )
+        return not self.segment and not self.timing and self.offset_ms == 0 and self.start_timecode is None
 
     def for_language(self, language: str | None) -> Preset:
         """This preset with the limits for ``language`` (a BCP-47 tag) applied.

@@ -125,9 +125,7 @@ def _allocate(
     needs = [needed_ms(t, limits) + margin_ms for t in texts]
     if sum(needs) <= available:
         extra = available - sum(needs)
-        durations = [
-            need + extra * length / total for need, length in zip(needs, lengths, strict=True)
-        ]
+        durations = [need + extra * length / total for need, length in zip(needs, lengths, strict=True)]
     else:
         durations = [available * length / total for length in lengths]
     if limits.max_duration_ms is not None:

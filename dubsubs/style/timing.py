@@ -75,9 +75,7 @@ def timecode_to_frames(timecode: str, fps: Fraction, drop_frame: bool | None = N
     """
     match = _TIMECODE.match(timecode.strip())
     if not match:
-        raise OptionError(
-            f"timecode {timecode!r} is not HH:MM:SS:FF (or HH:MM:SS;FF for drop-frame)"
-        )
+        raise OptionError(f"timecode {timecode!r} is not HH:MM:SS:FF (or HH:MM:SS;FF for drop-frame)")
     hours, minutes, seconds, separator, frame = match.groups()
     h, m, s, f = int(hours), int(minutes), int(seconds), int(frame)
     if drop_frame is None:
@@ -86,9 +84,7 @@ def timecode_to_frames(timecode: str, fps: Fraction, drop_frame: bool | None = N
     if m > 59 or s > 59 or f >= nominal:
         raise OptionError(f"timecode {timecode!r} is out of range at {float(fps):g} fps")
     if drop_frame and not is_drop_frame_rate(fps):
-        raise OptionError(
-            f"drop-frame timecode {timecode!r} needs 29.97 or 59.94 fps, not {float(fps):g}"
-        )
+        raise OptionError(f"drop-frame timecode {timecode!r} needs 29.97 or 59.94 fps, not {float(fps):g}")
     frames = ((h * 60 + m) * 60 + s) * nominal + f
     if drop_frame:
         drop = _drop_per_minute(fps)
@@ -210,11 +206,7 @@ def retime(
     starts = [ms_to_frames_ceil(c.start_ms, fps) for c in cues]
     ends = [max(ms_to_frames(c.end_ms, fps), s + 1) for c, s in zip(cues, starts, strict=True)]
     original = list(zip(starts, ends, strict=True))
-    max_frames = (
-        math.floor(Fraction(limits.max_duration_ms) * fps / 1000)
-        if limits.max_duration_ms
-        else None
-    )
+    max_frames = math.floor(Fraction(limits.max_duration_ms) * fps / 1000) if limits.max_duration_ms else None
     changes: list[TimingChange] = []
     for i in range(n):
         start, end = starts[i], ends[i]

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from dubsubs.cli import main
+from dubsubs.cli._style_options import parse_offset, style_options
+from dubsubs.errors import OptionError
+from dubsubs.style import Preset
+
+CLEAN_SRT = """1
+00:00:01,000 --> 00:00:03,000
+Hello there.
+
+2
+00:00:03,080 --> 00:00:05,000
+-How are you?
+-Fine, thanks.
+"""
+
+BAD_SRT = """1
+00:00:01,000 --> 00:00:01,300
+Hi.
+
+2
+00:00:01,310 --> 00:00:04,000
+This line is definitely much longer than forty-two characters.
+
+3
+00:00:00,500 --> 00:00:00,900
+Out of order.
+"""
+
+VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:03.000
+<v Maya>Hello there.
+
+00:00:02.000 --> 00:00:04.000
+<v Tom>Overlapping.
+"""
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["check", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, str]:
+    paths = {
+        "clean.srt": CLEAN_SRT,
+        "bad.srt": BAD_SRT,
+        "overlap.vtt": VTT,
+        "empty.srt": "",
+        "garbage.srt": "not a subtitle file at all\n",
+    }
+    out = {}
+    for name, text in paths.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        out[name] = str(path)
+    out["missing.srt"] = str(tmp_path / "missing.srt")
+    return out
+
+
+def test_clean_file_exits_0_with_a_summary_line(files: dict[str, str]) -> None:
+    code, out, err = run(files["clean.srt"])
+    assert code == 0, out + err
+    assert out == f"{files['clean.srt']}: ok: 2 cues, 0 errors, 0 warnings (netflix)\n"
+
+
+def test_violations_exit_1_and_name_cue_time_rule_value_and_limit(files: dict[str, str]) -> None:
+    code, out, _ = run(files["bad.srt"])
+    assert code == 1
+    lines = out.splitlines()
+    path = files["bad.srt"]
+    assert f"{path}: cue 1 at 00:00:01.000: error min-duration: 300 ms < 834 ms" in lines
+    assert f"{path}: cue 2 at 00:00:01.310: error chars-per-line: 62 chars > 42 chars" in lines
+    assert f"{path}: cue 2 at 00:00:01.310: error min-gap: 10 ms < 80 ms" in lines
+    assert f"{path}: cue 3 at 00:00:00.500: error order: starts 810 ms before the previous cue" in lines
+    assert lines[-1].startswith(f"{path}: FAIL: 3 cues, ")
+
+
+def test_overlap_in_webvtt(files: dict[str, str]) -> None:
+    code, out, _ = run(files["overlap.vtt"])
+    assert code == 1
+    assert "error overlap: overlaps the previous cue by 1000 ms" in out
+
+
+def test_json_format_for_ci(files: dict[str, str]) -> None:
+    code, out, _ = run(files["clean.srt"], files["bad.srt"], "--format", "json")
+    assert code == 1
+    body = json.loads(out)
+    assert body["ok"] is False
+    assert [f["ok"] for f in body["files"]] == [True, False]
+    first = body["files"][1]["violations"][0]
+    assert set(first) == {"cue", "start", "time", "rule", "measured", "limit", "unit", "severity"}
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("missing.srt", "cannot read"),
+        ("empty.srt", "empty file"),
+        ("garbage.srt", "not a valid SRT cue"),
+    ],
+)
+def test_unreadable_input_exits_2_with_one_line_and_others_still_checked(
+    files: dict[str, str], name: str, message: str
+) -> None:
+    code, out, err = run(files[name], files["clean.srt"])
+    assert code == 2
+    assert err.count("\n") == 1 and files[name] in err and message in err
+    assert "Traceback" not in err
+    assert "clean.srt: ok" in out
+
+
+def test_unreadable_input_is_listed_in_json(files: dict[str, str]) -> None:
+    code, out, _ = run(files["missing.srt"], "--format", "json")
+    assert code == 2
+    body = json.loads(out)
+    assert body["ok"] is False and len(body["unreadable"]) == 1
+
+
+def test_individual_limits_override_the_preset(files: dict[str, str]) -> None:
+    assert run(files["clean.srt"], "--max-chars", "10")[0] == 1
+    code, out, _ = run(files["clean.srt"], "--max-chars", "10", "-q")
+    assert out.count("\n") == 1 and "FAIL" in out
+    code, out, _ = run(files["bad.srt"], "--preset", "none")
+    assert code == 1  # none has no limits, but cue order is always checked
+    assert "error order" in out and "chars-per-line" not in out
+
+
+def test_fps_changes_the_gap_rule(tmp_path: Path) -> None:
+    path = tmp_path / "gap.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\nOne.\n\n2\n00:00:03,070 --> 00:00:05,000\nTwo.\n",
+        encoding="utf-8",
+    )
+    assert run(str(path), "--fps", "25")[0] == 1  # 70 ms < 2 frames (80 ms)
+    assert run(str(path), "--fps", "29.97")[0] == 0  # 2 frames = 66.7 ms
+
+
+def test_dub_result_checked_per_language(fixtures_dir: Path) -> None:
+    code, out, err = run(str(fixtures_dir / "samples" / "41707.json"), "-q")
+    assert "Traceback" not in err
+    summaries = out.splitlines()
+    assert len(summaries) >= 2
+    assert any("es-ES" in line for line in summaries)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--fps", "fast"], "--fps 'fast' is not a frame rate"),
+        (["--preset", "hbo"], "'hbo' is not one of"),
+        (["--max-chars", "0"], "--max-chars"),
+        (["--format", "xml"], "'xml' is not one of"),
+    ],
+)
+def test_bad_options_exit_2(files: dict[str, str], args: list[str], message: str) -> None:
+    code, _, err = run(files["clean.srt"], *args)
+    assert code == 2
+    assert message in err
+
+
+def test_help_documents_the_exit_statuses() -> None:
+    result = CliRunner().invoke(main, ["check", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "Exit status: 0" in text and "1 when any has an error" in text and "2 when" in text
+
+
+def test_style_options_decorator_hands_the_command_a_preset() -> None:
+    seen: list[Preset] = []
+
+    @click.command()
+    @style_options
+    def command(preset: Preset) -> None:
+        seen.append(preset)
+
+    runner = CliRunner()
+    args = ["--preset", "netflix", "--fps", "29.97", "--max-cps", "15", "--offset", "-1.5s"]
+    assert runner.invoke(command, args).exit_code == 0
+    preset = seen[-1]
+    assert (preset.name, preset.max_cps, preset.offset_ms) == ("netflix", 15, -1500)
+    assert preset.fps.numerator == 30000 and preset.fps.denominator == 1001
+    bad = runner.invoke(command, ["--start-timecode", "00:01:00;00", "--fps", "29.97"])
+    assert bad.exit_code == 2 and "does not exist in drop-frame" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "ms"), [("1500", 1500), ("1500ms", 1500), ("-2.5s", -2500), ("+0.25 s", 250)]
+)
+def test_parse_offset(text: str, ms: int) -> None:
+    assert parse_offset(text) == ms
+
+
+def test_parse_offset_rejects_nonsense() -> None:
+    with pytest.raises(OptionError, match="--offset"):
+        parse_offset("soon")
