@@ -31,9 +31,7 @@ def _feasible_ms(text: str, preset_name: str, language: str) -> int:
     """An item duration with room for the text at the preset's limits: reading time with
     a margin, plus the minimum duration and a gap for every screenful it may need."""
     limits = get_preset(preset_name).for_language(language)
-    assert (
-        limits.max_cps and limits.max_chars_per_line and limits.max_lines and limits.min_duration_ms
-    )
+    assert limits.max_cps and limits.max_chars_per_line and limits.max_lines and limits.min_duration_ms
     screens = math.ceil(len(text) / (limits.max_chars_per_line * limits.max_lines * 0.5)) + 1
     reading = len(text) * 1000 / limits.max_cps
     return int(reading * 1.3) + screens * (limits.min_duration_ms + 300)
@@ -75,9 +73,7 @@ def test_output_of_every_preset_passes_its_own_check(preset_name: str, language:
         assert report.ok, report.violations
         # No text lost or reordered.
         if language == "ja":
-            assert _visible([c.text for c in styled.cues]) == _visible(
-                [c.text for c in transcript.cues]
-            )
+            assert _visible([c.text for c in styled.cues]) == _visible([c.text for c in transcript.cues])
         else:
             out_words = " ".join(c.text for c in styled.cues).split()
             assert out_words == " ".join(c.text for c in transcript.cues).split()
