@@ -21,8 +21,9 @@ breaks, never reorder characters; the player's bidi algorithm displays it.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 #: (text, space_before): ``space_before`` is False for CJK tokens inside a run.
 Token = tuple[str, bool]
@@ -106,6 +107,7 @@ _NO_LINE_START = set(
 _NO_LINE_END = set("（「『【〔〈《｛〘〖〝‘“([{")
 
 
+@cache
 def word_lists(language: str | None) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     primary = (language or "").split("-")[0].lower()
     empty: frozenset[str] = frozenset()
@@ -132,8 +134,13 @@ def _is_cjk(ch: str) -> bool:
     )
 
 
+_CJK = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0002fa1f]")
+
+
 def has_cjk(text: str) -> bool:
-    return any(_is_cjk(ch) for ch in text)
+    """True when ``text`` holds Chinese or Japanese characters (the same ranges as
+    :func:`_is_cjk`)."""
+    return _CJK.search(text) is not None
 
 
 def _script(ch: str) -> str:
@@ -198,12 +205,16 @@ def join(tokens: Sequence[Token]) -> str:
 
 def width(tokens: Sequence[Token]) -> int:
     """Characters the tokens take on one line."""
-    return sum(len(t) for t, _ in tokens) + sum(1 for i, (_, s) in enumerate(tokens) if s and i)
+    total = -1 if tokens and tokens[0][1] else 0
+    for text, space in tokens:
+        total += len(text) + space
+    return total
 
 
 # --- break costs ------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
 def bare_word(word: str) -> str:
     return word.strip(_TRIM).lower() or word.lower()
 
@@ -247,10 +258,17 @@ def break_cost(tokens: Sequence[Token], index: int, language: str | None) -> flo
 
 
 def _layout_cost(
-    tokens: Sequence[Token], cuts: Sequence[int], max_chars: int, language: str | None
+    offsets: Sequence[int],
+    spaces: Sequence[bool],
+    costs: Sequence[float],
+    cuts: Sequence[int],
+    max_chars: int,
 ) -> float | None:
-    bounds = [0, *cuts, len(tokens)]
-    lengths = [width(tokens[a:b]) for a, b in itertools.pairwise(bounds)]
+    """Cost of cutting before each index in ``cuts``; ``offsets[i]`` is the width of the
+    first ``i`` tokens on one line, ``costs[i]`` the cost of a break before token ``i``."""
+    n = len(offsets) - 1
+    bounds = [0, *cuts, n]
+    lengths = [offsets[b] - offsets[a] - (1 if a and spaces[a] else 0) for a, b in itertools.pairwise(bounds)]
     if max(lengths) > max_chars:
         return None
     mean = sum(lengths) / len(lengths)
@@ -258,10 +276,9 @@ def _layout_cost(
     for upper, lower in itertools.pairwise(lengths):
         if upper > lower:
             cost += (upper - lower) / max_chars * 2  # prefer bottom-heavy
-    if len(tokens) >= 3:
+    if n >= 3:
         cost += 4.0 * sum(1 for a, b in itertools.pairwise(bounds) if b - a == 1)
-    cost += sum(break_cost(tokens, cut, language) for cut in cuts)
-    return cost
+    return cost + sum(costs[cut] for cut in cuts)
 
 
 def greedy_lines(tokens: Sequence[Token], max_chars: int) -> int:
@@ -311,9 +328,14 @@ def break_tokens(
     if fewest > limit or fewest > 3:
         # No layout fits (a piece segmentation could not shorten), or many lines: greedy.
         return _render(tokens, _greedy_cuts(tokens, max_chars))
+    spaces = [space for _, space in tokens]
+    offsets = [0]
+    for index, (text, space) in enumerate(tokens):
+        offsets.append(offsets[-1] + len(text) + (1 if space and index else 0))
+    costs = [0.0] + [break_cost(tokens, index, language) for index in range(1, n)]
     best: tuple[float, list[int]] | None = None
     for cuts in itertools.combinations(range(1, n), fewest - 1):
-        cost = _layout_cost(tokens, cuts, max_chars, language)
+        cost = _layout_cost(offsets, spaces, costs, cuts, max_chars)
         if cost is not None and (best is None or cost < best[0]):
             best = (cost, list(cuts))
     if best is None:  # cannot happen: greedy found a layout with this many lines

@@ -21,25 +21,23 @@ from ..model import MAX_MS, Cue
 # --- the frame grid ---------------------------------------------------------------------
 
 
-def _round_half_up(value: Fraction) -> int:
-    return math.floor(value + Fraction(1, 2))
-
-
 def ms_to_frames(ms: int, fps: Fraction) -> int:
-    """The frame nearest to ``ms``."""
-    return _round_half_up(Fraction(ms) * fps / 1000)
+    """The frame nearest to ``ms`` (halves round up). Exact integer arithmetic."""
+    p, q = fps.numerator, fps.denominator
+    return (2 * ms * p + 1000 * q) // (2000 * q)
 
 
 def ms_to_frames_ceil(ms: int, fps: Fraction) -> int:
     """The first frame whose start, in whole ms, is at or after ``ms`` (so an already
     snapped time stays on its frame)."""
-    frame = math.floor(Fraction(ms) * fps / 1000)
+    frame = ms * fps.numerator // (1000 * fps.denominator)
     return frame if frames_to_ms(frame, fps) >= ms else frame + 1
 
 
 def frames_to_ms(frames: int, fps: Fraction) -> int:
-    """The whole millisecond nearest to the start of frame ``frames``."""
-    return _round_half_up(Fraction(frames) * 1000 / fps)
+    """The whole millisecond nearest to the start of frame ``frames`` (halves round up)."""
+    p, q = fps.numerator, fps.denominator
+    return (2000 * frames * q + p) // (2 * p)
 
 
 def snap_ms(ms: int, fps: Fraction) -> int:
@@ -156,7 +154,7 @@ class TimingChange:
 
 def reading_chars(text: str) -> int:
     """Characters a viewer reads: everything except line breaks."""
-    return sum(1 for ch in text if ch not in "\r\n")
+    return len(text) - text.count("\n") - text.count("\r")
 
 
 def needed_ms(text: str, limits: TimingLimits) -> int:
@@ -201,6 +199,7 @@ def retime(
     Starts never move except by snapping. Work is in whole frames, linear in the cues.
     """
     fps = limits.fps
+    p, q = fps.numerator, fps.denominator
     gap = limits.min_gap_frames
     n = len(cues)
     starts = [ms_to_frames_ceil(c.start_ms, fps) for c in cues]
@@ -211,7 +210,7 @@ def retime(
     for i in range(n):
         start, end = starts[i], ends[i]
         room = starts[i + 1] - gap if i + 1 < n else None  # last end allowed before the next
-        need = math.ceil(Fraction(needed_ms(cues[i].text, limits)) * fps / 1000)
+        need = -(-needed_ms(cues[i].text, limits) * p // (1000 * q))  # ceil
         what = ""
         if end - start < need:
             target = start + need
@@ -221,7 +220,7 @@ def retime(
                 end, what = target, "extended"
         if room is not None and limits.close_gap_ms:
             free = starts[i + 1] - end
-            if gap < free and Fraction(free * 1000) / fps < limits.close_gap_ms:
+            if gap < free and free * 1000 * q < limits.close_gap_ms * p:
                 end, what = room, "gap-closed"
         if max_frames is not None and end - start > max_frames:
             end = start + max_frames
