@@ -71,12 +71,14 @@ def test_output_of_every_preset_passes_its_own_check(preset_name: str, language:
         styled, _ = conform(transcript, preset)
         report = check(styled.cues, preset, language=language)
         assert report.ok, report.violations
-        # No text lost or reordered.
+        # No text lost or reordered. Dual-speaker dashes are markup (generated words never
+        # start with a dash), so they are stripped before comparing.
+        dash = preset.for_language(language).dual_speaker_dash
+        texts = [_strip_dashes(c.text, dash) for c in styled.cues]
         if language == "ja":
-            assert _visible([c.text for c in styled.cues]) == _visible([c.text for c in transcript.cues])
+            assert _visible(texts) == _visible([c.text for c in transcript.cues])
         else:
-            out_words = " ".join(c.text for c in styled.cues).split()
-            assert out_words == " ".join(c.text for c in transcript.cues).split()
+            assert " ".join(texts).split() == " ".join(c.text for c in transcript.cues).split()
         # The originals are kept; no cue starts before its item's speech.
         assert styled.dialogue == transcript.cues
         first_start = transcript.cues[0].start_ms
@@ -209,3 +211,64 @@ def test_bad_options(kwargs: dict[str, object], message: str) -> None:
 def test_misspelt_override_is_an_error() -> None:
     with pytest.raises(OptionError, match="unknown preset option"):
         get_preset("netflix", max_cpss=10)
+
+
+def _strip_dashes(text: str, dash: str) -> str:
+    """Dual-speaker dashes are markup: remove them to compare words."""
+    return "\n".join(line.removeprefix(dash) for line in text.split("\n"))
+
+
+def test_quick_exchange_becomes_one_dual_speaker_cue() -> None:
+    transcript = Transcript((Cue(1000, 1400, "Hi.", "Maya"), Cue(1450, 1900, "Hello.", "Tom")), language="en")
+    styled, _ = conform(transcript, "netflix")
+    assert [c.text for c in styled.cues] == ["-Hi.\n-Hello."]  # Netflix: no space after the dash
+    cue = styled.cues[0]
+    assert cue.start_ms == 1000 and cue.end_ms - cue.start_ms >= 834
+    assert cue.speaker is None
+    assert styled.dialogue == transcript.cues  # who said what is kept
+    assert report_ok(styled, "netflix")
+
+
+def test_bbc_dash_has_a_space() -> None:
+    transcript = Transcript((Cue(1000, 1400, "Hi.", "Maya"), Cue(1450, 1900, "Hello.", "Tom")), language="en")
+    styled, _ = conform(transcript, "bbc")
+    assert [c.text for c in styled.cues] == ["- Hi.\n- Hello."]
+
+
+def test_overlapping_speakers_are_merged_and_words_kept() -> None:
+    transcript = Transcript(
+        (Cue(0, 3000, "Where were you last night?", "A"), Cue(2500, 4500, "At home.", "B")),
+        language="en",
+    )
+    styled, _ = conform(transcript, "netflix")
+    assert len(styled.cues) == 1
+    words = " ".join(_strip_dashes(c.text, "-") for c in styled.cues).split()
+    assert words == "Where were you last night? At home.".split()
+    assert report_ok(styled, "netflix")
+
+
+@pytest.mark.parametrize(
+    "cues",
+    [
+        # same speaker: two cues, never a dash
+        (Cue(1000, 1400, "Hi.", "A"), Cue(1450, 1900, "Hello.", "A")),
+        # far apart: each gets its own cue
+        (Cue(1000, 1400, "Hi.", "A"), Cue(5000, 5900, "Hello.", "B")),
+        # unknown speakers: nothing to mark
+        (Cue(1000, 1400, "Hi.", None), Cue(1450, 1900, "Hello.", None)),
+        # with its dash, a full 42-character line would be too long to share a cue
+        (
+            Cue(0, 2000, "Where exactly were you going so late then?", "A"),
+            Cue(1900, 3000, "Yes.", "B"),
+        ),
+    ],
+)
+def test_pairs_that_are_not_merged(cues: tuple[Cue, ...]) -> None:
+    styled, _ = conform(Transcript(cues, language="en"), "netflix")
+    assert len(styled.cues) == 2
+    assert not any(c.text.startswith("-") for c in styled.cues)
+
+
+def report_ok(transcript: Transcript, preset: str) -> bool:
+    report = check(transcript.cues, get_preset(preset), language=transcript.language)
+    return report.ok

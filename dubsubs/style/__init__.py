@@ -25,7 +25,7 @@ from ..errors import OptionError
 from ..model import Cue, Transcript
 from .check import CheckReport, Violation, check, format_json, format_text
 from .presets import DEFAULT_FPS, FRAME_RATES, PRESETS, LanguageLimits, Preset, parse_fps
-from .segment import segment_cue
+from .segment import merge_dual_speakers, segment_cue
 from .timing import (
     TimingChange,
     TimingLimits,
@@ -159,6 +159,7 @@ def conform(
                 split.append(index)
             cues.extend(pieces)
         cues.sort(key=lambda c: c.start_ms)  # overlapping items can interleave
+        cues = merge_dual_speakers(cues, limits)
     else:
         cues = list(items)
     changes: list[TimingChange] = []

@@ -171,3 +171,61 @@ def segment_cue(cue: Cue, preset: Preset, language: str | None = None) -> list[C
     margin_ms = math.ceil(2 * frame_ms)
     spans = _allocate(cue.start_ms, cue.end_ms, texts, gap_ms, limits, margin_ms)
     return [Cue(s, e, text, cue.speaker) for (s, e), text in zip(spans, texts, strict=True)]
+
+
+def merge_dual_speakers(cues: Sequence[Cue], preset: Preset) -> list[Cue]:
+    """Pairs of one-line cues from two different speakers, that overlap or are each too
+    short to read and nearly touch, shown together as one cue with a dash before each
+    line (``-Hi.\\n-Hello.``; ``preset.dual_speaker_dash`` says whether a space follows).
+
+    The dash is markup, not text: strip it from lines starting with it to get the words
+    back. The merged cue has no single speaker (``speaker=None``); the items it came from
+    keep theirs in ``Transcript.dialogue``. A pair is merged only when the result fits
+    the line length, the line count, the maximum duration and the reading speed.
+    """
+    if preset.max_lines is not None and preset.max_lines < 2:
+        return list(cues)
+    limits = TimingLimits(
+        fps=preset.fps,
+        min_duration_ms=preset.min_duration_ms,
+        max_duration_ms=preset.max_duration_ms,
+        max_cps=preset.max_cps,
+    )
+    dash = preset.dual_speaker_dash
+    out: list[Cue] = []
+    index = 0
+    while index < len(cues):
+        first = cues[index]
+        second = cues[index + 1] if index + 1 < len(cues) else None
+        merged = _merged(first, second, dash, preset, limits) if second else None
+        if merged is not None:
+            out.append(merged)
+            index += 2
+        else:
+            out.append(first)
+            index += 1
+    return out
+
+
+def _merged(first: Cue, second: Cue | None, dash: str, preset: Preset, limits: TimingLimits) -> Cue | None:
+    if second is None or first.speaker is None or second.speaker is None:
+        return None
+    if first.speaker == second.speaker or "\n" in first.text or "\n" in second.text:
+        return None
+    top, bottom = dash + first.text, dash + second.text
+    if preset.max_chars_per_line is not None and max(len(top), len(bottom)) > (preset.max_chars_per_line):
+        return None
+    overlap = second.start_ms < first.end_ms
+    close = second.start_ms - first.end_ms < max(preset.close_gap_ms, 1)
+    too_short = first.duration_ms < needed_ms(first.text, limits) or second.duration_ms < (
+        needed_ms(second.text, limits)
+    )
+    if not (overlap or (close and too_short)):
+        return None
+    start, end = first.start_ms, max(first.end_ms, second.end_ms)
+    text = f"{top}\n{bottom}"
+    if preset.max_duration_ms is not None and end - start > preset.max_duration_ms:
+        return None
+    if preset.max_cps is not None and (len(text) - 1) * 1000 > preset.max_cps * (end - start):
+        return None
+    return Cue(start, end, text, None)
