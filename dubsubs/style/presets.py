@@ -30,16 +30,17 @@ Sources
 [NFX-ZH]   Netflix "Simplified Chinese (PRC) Timed Text Style Guide" (article 215986007):
            16 characters per line. Traditional Chinese assumed the same. Reading speed
            9 cps: NOT verified against the guide; an assumption.
-[BBC]      BBC Subtitle Guidelines (bbc.github.io/subtitle-guidelines): line length
-           68% of the width of a 16:9 picture, about 37 fixed-pitch characters; two lines
-           recommended (three only when no important picture is obscured); reading rate
-           160-180 words per minute, with a minimum of about 0.3 s per word. We apply
-           180 wpm as a character rate by assuming ~5 characters per word plus one space
-           (180 * 6 / 60 = 18 cps), and 0.3 s per word as 1.2 s for a 4-word subtitle
-           is the guide's own example, so the minimum single-subtitle duration here is
-           taken as 0.3 s * 3 words = ~1 s. The BBC document asks for gaps to be avoided
-           or kept consistent rather than naming a frame count; we use 2 frames
-           (the common broadcast figure) and say so: not a BBC figure.
+[BBC]      BBC Subtitle Guidelines (bbc.github.io/subtitle-guidelines, also at
+           bbc.co.uk/accessibility/forproducts/guides/subtitles): line length 68% of the
+           width of a 16:9 picture, which is about 37 characters (the figure subtitling
+           tools use for the BBC style; the guide itself states the width); two lines
+           (three only when no important picture is hidden); reading rate 160-180 words
+           per minute, and a minimum of about 0.3 s per word (its example: 1.2 s for a
+           4-word subtitle). As a character rate we take 180 wpm at about 6 characters
+           per word with its space: 18 cps (our conversion, not a BBC figure). Minimum
+           duration 1 s: our rounding of 0.3 s/word for the shortest (3-word) subtitles.
+           The guide sets no maximum duration and no gap in frames; the 2-frame gap
+           here is the common broadcast figure, NOT a BBC one.
 
 Character counting: every character counts 1, including spaces and punctuation (line
 breaks do not). That over-counts half-width characters in Japanese and Korean, where
@@ -243,7 +244,9 @@ NETFLIX = Preset(
     max_duration_ms=7000,  # [NFX-GEN]
     min_gap_frames=2,  # [NFX-GEN]
     close_gap_ms=500,  # common practice: gaps under half a second are closed
-    dual_speaker_dash="-",  # [NFX-EN] a hyphen without a space before each speaker's line
+    # [NFX-EN] a hyphen without a space before each speaker's line (as the issue states it;
+    # not re-read). Korean uses a hyphen and a space: confirmed in [NFX-KO].
+    dual_speaker_dash="-",
     segment=True,
     timing=True,
     description="Netflix Timed Text Style Guide, adult programmes",
@@ -271,7 +274,7 @@ BBC = Preset(
     max_chars_per_line=37,  # [BBC] 68% of a 16:9 picture, about 37 characters
     max_lines=2,  # [BBC] two lines; three only in exceptional cases
     max_cps=18.0,  # [BBC] 180 wpm upper rate, at ~6 characters per word incl. the space
-    min_duration_ms=1000,  # [BBC] ~0.3 s per word; ~1 s for the shortest subtitles
+    min_duration_ms=1000,  # [BBC] 0.3 s/word, rounded for 3-word subtitles (ours)
     max_duration_ms=None,  # [BBC] sets no hard maximum
     min_gap_frames=2,  # not a BBC figure (see module docstring)
     close_gap_ms=500,
