@@ -205,3 +205,46 @@ def test_parse_offset(text: str, ms: int) -> None:
 def test_parse_offset_rejects_nonsense() -> None:
     with pytest.raises(OptionError, match="--offset"):
         parse_offset("soon")
+
+
+def test_conformed_output_written_as_srt_passes_check(tmp_path: Path) -> None:
+    """Library to file to CLI: conform for Netflix, write with the independent `srt`
+    library, and the check command finds nothing wrong."""
+    from datetime import timedelta
+
+    import srt
+
+    from dubsubs.model import Cue, Transcript
+    from dubsubs.style import conform, get_preset
+
+    text = (
+        "I never thought I would see this place again. The house looks smaller than I "
+        "remember, and the garden is gone, along with everything my mother planted."
+    )
+    transcript = Transcript(
+        (Cue(1000, 12_000, text, "A"), Cue(12_100, 12_500, "Hi.", "B"), Cue(12_550, 13_000, "Oh.", "A")),
+        language="en",
+    )
+    preset = get_preset("netflix", fps="23.976")
+    styled, _ = conform(transcript, preset)
+    path = tmp_path / "styled.srt"
+    subtitles = [
+        srt.Subtitle(i, timedelta(milliseconds=c.start_ms), timedelta(milliseconds=c.end_ms), c.text)
+        for i, c in enumerate(styled.cues, 1)
+    ]
+    path.write_text(srt.compose(subtitles), encoding="utf-8")
+    code, out, err = run(str(path), "--fps", "23.976", "--language", "en")
+    assert code == 0, out + err
+    assert len(styled.cues) >= 3
+    # The unstyled original fails the same check.
+    raw = tmp_path / "raw.srt"
+    raw.write_text(
+        srt.compose(
+            [
+                srt.Subtitle(i, timedelta(milliseconds=c.start_ms), timedelta(milliseconds=c.end_ms), c.text)
+                for i, c in enumerate(transcript.cues, 1)
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert run(str(raw), "--fps", "23.976", "--language", "en")[0] == 1

@@ -104,6 +104,20 @@ class StyleReport:
     timing_changes: tuple[TimingChange, ...] = field(default_factory=tuple)
     offset_ms: int = 0
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "preset": self.preset,
+            "language": self.language,
+            "items": self.items,
+            "cues": self.cues,
+            "split_items": list(self.split_items),
+            "timing_changes": [
+                {"cue": c.cue, "what": c.what, "before_ms": c.before, "after_ms": c.after}
+                for c in self.timing_changes
+            ],
+            "offset_ms": self.offset_ms,
+        }
+
     def summary(self) -> str:
         if self.preset == "none" and not self.offset_ms:
             return "style: none (cues as given)"

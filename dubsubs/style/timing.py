@@ -147,8 +147,8 @@ class TimingChange:
     """One adjustment the timing pass made, for the report."""
 
     cue: int  # 1-based, in output order
-    what: str  # "extended", "gap-closed", "trimmed", "snapped"
-    before: tuple[int, int]
+    what: str  # "extended", "gap-closed", "trimmed"
+    before: tuple[int, int]  # (start, end) in ms, snapped to frames, before the change
     after: tuple[int, int]
 
 
@@ -228,7 +228,9 @@ def retime(
             end, what = max(room, start + 1), "trimmed"
         ends[i] = end
         if what:
-            changes.append(TimingChange(i + 1, what, original[i], (start, end)))
+            before = (frames_to_ms(original[i][0], fps), frames_to_ms(original[i][1], fps))
+            after = (frames_to_ms(start, fps), frames_to_ms(end, fps))
+            changes.append(TimingChange(i + 1, what, before, after))
     out = [
         replace(cue, start_ms=frames_to_ms(s, fps), end_ms=frames_to_ms(e, fps))
         for cue, s, e in zip(cues, starts, ends, strict=True)
