@@ -13,12 +13,20 @@ from dubsubs.style.segment import segment_cue
 
 LATIN_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéü", min_size=1, max_size=12)
 PUNCT = st.sampled_from(["", "", "", ",", ".", "?", "!"])
+ARABIC_WORD = st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهوي", min_size=1, max_size=10)
+AR_PUNCT = st.sampled_from(["", "", "", "،", ".", "؟"])
 JA_CHARS = list("私はのが東京図書館本日語をでにとも、。ーカタナ")
 
 
 @st.composite
 def latin_text(draw: st.DrawFn) -> str:
     words = draw(st.lists(st.tuples(LATIN_WORD, PUNCT), min_size=1, max_size=60))
+    return " ".join(w + p for w, p in words)
+
+
+@st.composite
+def arabic_text(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.tuples(ARABIC_WORD, AR_PUNCT), min_size=1, max_size=60))
     return " ".join(w + p for w, p in words)
 
 
@@ -39,7 +47,7 @@ def _feasible_ms(text: str, preset_name: str, language: str) -> int:
 
 @st.composite
 def transcripts(draw: st.DrawFn, preset_name: str, language: str) -> Transcript:
-    make = japanese_text() if language == "ja" else latin_text()
+    make = {"ja": japanese_text(), "ar": arabic_text()}.get(language, latin_text())
     texts = draw(st.lists(make, min_size=1, max_size=6))
     cues = []
     at = draw(st.integers(0, 5000))
@@ -59,7 +67,7 @@ CASES = [
     for name in ("netflix", "netflix-children", "bbc")
     for language in ("en", "fr", "ja")
     if not (name == "bbc" and language == "ja")
-] + [("netflix", "ko")]
+] + [("netflix", "ko"), ("netflix", "ar"), ("bbc", "ar")]
 
 
 @pytest.mark.parametrize(("preset_name", "language"), CASES)
@@ -272,3 +280,8 @@ def test_pairs_that_are_not_merged(cues: tuple[Cue, ...]) -> None:
 def report_ok(transcript: Transcript, preset: str) -> bool:
     report = check(transcript.cues, get_preset(preset), language=transcript.language)
     return report.ok
+
+
+def test_empty_transcript() -> None:
+    styled, report = conform(Transcript((), language="en"), "netflix")
+    assert styled.cues == () and report.cues == 0
