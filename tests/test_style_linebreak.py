@@ -113,8 +113,20 @@ BREAKS = [
 ]
 
 
+BREAKS.append(
+    # language unknown: English rules; "&" starts the second line like "and",
+    # never "the" left at the end of the first
+    (
+        None,
+        42,
+        "Check the subtitles against the picture & flag anything that drifts.",
+        "Check the subtitles against the picture\n& flag anything that drifts.",
+    )
+)
+
+
 @pytest.mark.parametrize(("language", "width", "text", "expected"), BREAKS)
-def test_line_break_decisions(language: str, width: int, text: str, expected: str) -> None:
+def test_line_break_decisions(language: str | None, width: int, text: str, expected: str) -> None:
     assert break_lines(text, width, 2, language) == expected
 
 

@@ -40,7 +40,7 @@ def words(text: str) -> frozenset[str]:
 _CONJUNCTIONS: dict[str, frozenset[str]] = {
     "en": words(
         "and but or nor so yet because although though while if when where whereas "
-        "which who whom whose that unless until since as whether than"
+        "which who whom whose that unless until since as whether than &"
     ),
     "fr": words("et mais ou donc car ni que qui quand si parce puisque lorsque comme quoique tandis dont où"),
     "es": words("y e o u pero sino porque que cuando si aunque mientras pues como donde quien cual ni"),
@@ -109,7 +109,10 @@ _NO_LINE_END = set("（「『【〔〈《｛〘〖〝‘“([{")
 
 @cache
 def word_lists(language: str | None) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    primary = (language or "").split("-")[0].lower()
+    """Conjunctions, prepositions and no-break-after words for ``language``; English when
+    the language is unknown (dub transcripts without a language are most often English),
+    none for a language we have no lists for."""
+    primary = (language or "en").split("-")[0].lower()
     empty: frozenset[str] = frozenset()
     return (
         _CONJUNCTIONS.get(primary, empty),
