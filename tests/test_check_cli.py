@@ -248,3 +248,26 @@ def test_conformed_output_written_as_srt_passes_check(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert run(str(raw), "--fps", "23.976", "--language", "en")[0] == 1
+
+
+TTML = """<?xml version="1.0" encoding="UTF-8"?>
+<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"
+    ttp:timeBase="media" xml:lang="ja">
+  <body><div>
+    <p begin="00:00:01.000" end="00:00:04.000">明日の朝、駅の前で友達と会う</p>
+    <p begin="00:00:05.000" end="00:00:09.000">一行目<br/>二行目<br/>三行目</p>
+  </div></body>
+</tt>
+"""
+
+
+def test_ttml_with_its_own_language(tmp_path: Path) -> None:
+    path = tmp_path / "episode.ttml"
+    path.write_text(TTML, encoding="utf-8")
+    code, out, _ = run(str(path))
+    assert code == 1
+    # Japanese limits from the file's xml:lang: 13 characters per line, 4 cps.
+    assert "cue 1 at 00:00:01.000: error chars-per-line: 14 chars > 13 chars" in out
+    assert "cue 1 at 00:00:01.000: error reading-speed: 4.67 cps > 4 cps" in out
+    assert "cue 2 at 00:00:05.000: error lines: 3 > 2" in out
+    assert out.splitlines()[-1].endswith("(netflix, ja)")
