@@ -21,6 +21,7 @@ breaks, never reorder characters; the player's bidi algorithm displays it.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
@@ -284,6 +285,36 @@ def _layout_cost(
     return cost + sum(costs[cut] for cut in cuts)
 
 
+def _best_two_line_cut(
+    tokens: Sequence[Token],
+    offsets: Sequence[int],
+    spaces: Sequence[bool],
+    max_chars: int,
+    language: str | None,
+) -> int:
+    """The two-line case of :func:`_layout_cost`, the common one, without the general
+    machinery: same costs, only feasible cuts scored."""
+    n = len(tokens)
+    total = offsets[n]
+    best_cut, best_cost = 1, math.inf
+    for cut in range(1, n):
+        top = offsets[cut]
+        if top > max_chars:
+            break
+        bottom = total - top - (1 if spaces[cut] else 0)
+        if bottom > max_chars:
+            continue
+        cost = abs(top - bottom) / max_chars * 3
+        if top > bottom:
+            cost += (top - bottom) / max_chars * 2
+        if n >= 3 and (cut == 1 or cut == n - 1):
+            cost += 4.0
+        cost += break_cost(tokens, cut, language)
+        if cost < best_cost:
+            best_cut, best_cost = cut, cost
+    return best_cut
+
+
 def greedy_lines(tokens: Sequence[Token], max_chars: int) -> int:
     """Fewest lines the tokens need at ``max_chars`` (a token longer than that takes a
     line of its own)."""
@@ -335,6 +366,8 @@ def break_tokens(
     offsets = [0]
     for index, (text, space) in enumerate(tokens):
         offsets.append(offsets[-1] + len(text) + (1 if space and index else 0))
+    if fewest == 2:
+        return _render(tokens, [_best_two_line_cut(tokens, offsets, spaces, max_chars, language)])
     costs = [0.0] + [break_cost(tokens, index, language) for index in range(1, n)]
     best: tuple[float, list[int]] | None = None
     for cuts in itertools.combinations(range(1, n), fewest - 1):

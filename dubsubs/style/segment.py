@@ -86,30 +86,34 @@ def _pieces_needed(tokens: Sequence[Token], fit: _Fit) -> int:
 
 
 def split_tokens(tokens: Sequence[Token], fit: _Fit, language: str | None) -> list[list[Token]]:
-    """Tokens cut into pieces that fit; a piece of one token is kept even if too long."""
+    """Tokens cut into pieces that fit; a piece of one token is kept even if too long.
+    Boundary costs are computed once per item, so the work is linear in its length times
+    the depth of the cuts."""
+    if len(tokens) <= 1 or _fits(tokens, fit):
+        return [list(tokens)]
+    kinds = [0.0] + [_boundary_kind(tokens, index, language) for index in range(1, len(tokens))]
     out: list[list[Token]] = []
-    stack: list[Sequence[Token]] = [tokens]
+    stack: list[tuple[int, int]] = [(0, len(tokens))]
     while stack:
-        piece = stack.pop()
-        if len(piece) <= 1 or _fits(piece, fit):
+        low, high = stack.pop()
+        piece = tokens[low:high]
+        if high - low <= 1 or _fits(piece, fit):
             out.append(list(piece))
             continue
         n = _pieces_needed(piece, fit)
-        total = width(piece)
-        share = total / n
-        best_index, best_cost = 1, math.inf
+        share = width(piece) / n
+        best_index, best_cost = low + 1, math.inf
         left = 0
-        for index in range(1, len(piece)):
-            text, space = piece[index - 1]
-            left += len(text) + (1 if space and index > 1 else 0)
+        for index in range(low + 1, high):
+            text, space = tokens[index - 1]
+            left += len(text) + (1 if space and index > low + 1 else 0)
             k = min(max(round(left / share), 1), n - 1)
-            imbalance = abs(left - k * share) / share
-            cost = _boundary_kind(piece, index, language) + imbalance * 4
+            cost = kinds[index] + abs(left - k * share) / share * 4
             if cost < best_cost:
                 best_index, best_cost = index, cost
         # Depth-first, right half pushed first so pieces come out in order.
-        stack.append(piece[best_index:])
-        stack.append(piece[:best_index])
+        stack.append((best_index, high))
+        stack.append((low, best_index))
     return out
 
 
