@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import random
 import statistics
 import sys
@@ -23,15 +24,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dubsubs.model import Cue, Transcript  # noqa: E402
-from dubsubs.style import check, conform, get_preset  # noqa: E402
+from dubsubs.model import Cue, Transcript
+from dubsubs.style import check, conform, get_preset
 
-WORDS = (
+VOCABULARY = (
     "the a we you they it is was not never always here there now then time house road "
     "night morning storm garden because and but so if when with from into about after "
     "before nobody somebody everything nothing remember forget leave stay talk listen "
     "wonderful terrible quickly slowly again together alone"
-).split()
+)
+WORDS = VOCABULARY.split(" ")
 
 
 def make_transcript(n: int, seed: int = 7) -> Transcript:
@@ -92,24 +94,16 @@ def main() -> None:
         styled, report = conform(transcript, preset)
         row = {
             "conform": median_time(lambda t=transcript: conform(t, preset), args.repeat),
-            "check": median_time(
-                lambda s=styled: check(s.cues, preset, language="en"), args.repeat
-            ),
+            "check": median_time(lambda s=styled: check(s.cues, preset, language="en"), args.repeat),
             "naive peer": median_time(lambda t=transcript: naive_segment(t), args.repeat),
         }
         results[n] = row
         verdict = check(styled.cues, preset, language="en")
-        print(
-            f"N={n:>7}: {report.summary()}; check: {verdict.errors} errors, "
-            f"{verdict.warnings} warnings"
-        )
+        print(f"N={n:>7}: {report.summary()}; check: {verdict.errors} errors, {verdict.warnings} warnings")
         for name, seconds in row.items():
             print(f"    {name:<11} {seconds:8.3f} s")
-        print(
-            f"    conform+check vs naive peer: "
-            f"{(row['conform'] + row['check']) / row['naive peer']:.1f}x"
-        )
-    for small, large in zip(sizes, sizes[1:], strict=False):
+        print(f"    conform+check vs naive peer: {(row['conform'] + row['check']) / row['naive peer']:.1f}x")
+    for small, large in itertools.pairwise(sizes):
         factor = large / small
         for name in ("conform", "check"):
             ratio = results[large][name] / results[small][name]
