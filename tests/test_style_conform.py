@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -285,3 +286,40 @@ def report_ok(transcript: Transcript, preset: str) -> bool:
 def test_empty_transcript() -> None:
     styled, report = conform(Transcript((), language="en"), "netflix")
     assert styled.cues == () and report.cues == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    exchanges=st.lists(
+        st.tuples(
+            st.sampled_from(["Hi.", "Yes.", "No way!", "Where?", "Over there.", "Okay then."]),
+            st.integers(100, 900),  # duration: often too short to read alone
+            st.integers(0, 700),  # gap to the next line
+        ),
+        min_size=2,
+        max_size=20,
+    ),
+    preset_name=st.sampled_from(["netflix", "bbc"]),
+)
+def test_dual_speaker_cues_keep_every_word_and_mark_each_speaker(
+    exchanges: list[tuple[str, int, int]], preset_name: str
+) -> None:
+    cues, at = [], 0
+    for index, (text, duration, gap) in enumerate(exchanges):
+        cues.append(Cue(at, at + duration, text, "AB"[index % 2]))
+        at += duration + gap
+    transcript = Transcript(tuple(cues), language="en")
+    styled, _ = conform(transcript, preset_name)
+    dash = get_preset(preset_name).dual_speaker_dash
+    words: list[str] = []
+    for cue in styled.cues:
+        if cue.speaker is None:  # a merged pair: two lines, each marked
+            lines = cue.text.split("\n")
+            assert len(lines) == 2 and all(line.startswith(dash) for line in lines)
+            words += " ".join(line.removeprefix(dash) for line in lines).split()
+        else:
+            assert not cue.text.startswith("-")
+            words += cue.text.split()
+    assert words == " ".join(c.text for c in cues).split()
+    for before, after in itertools.pairwise(styled.cues):
+        assert after.start_ms >= before.end_ms  # no overlaps left
