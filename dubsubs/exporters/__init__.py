@@ -12,6 +12,11 @@ from .base import Exporter
 EXPORTERS: dict[str, Exporter[Any]] = {}
 
 
+def _register(*exporters: Exporter[Any]) -> None:
+    for exporter in exporters:
+        EXPORTERS[exporter.name] = exporter
+
+
 def get_exporter(name: str) -> Exporter[Any]:
     try:
         return EXPORTERS[name.lower()]
@@ -29,5 +34,9 @@ def export(transcript: Transcript, fmt: str, options: Any = None, **values: Any)
     """
     return get_exporter(fmt).render(transcript, options, **values)
 
+
+from . import json_, srt, ttml, vtt  # noqa: E402  (each module imports .base only)
+
+_register(srt.EXPORTER, vtt.EXPORTER, ttml.EXPORTER, json_.EXPORTER)
 
 __all__ = ["EXPORTERS", "Exporter", "export", "get_exporter"]
