@@ -9,17 +9,21 @@ numbering stays contiguous from 1.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..model import Transcript
 from ..timefmt import clock_formatter
-from ._text import clean_speaker, clean_text, needs_work
+from ._text import clean_lines, clean_speaker, needs_work
 from .base import Exporter
 
 ARROW = "-->"
 ARROW_REPLACEMENT = "\u2192"  # →: one character, so one replace pass leaves no "-->"
 
 _SPECIAL = needs_work(ARROW)
+# What lenient readers take for "index line, then timing line" (the srt package's patterns).
+_INDEX_LINE = re.compile(r"-?[0-9]+\.?[0-9]*")
+_TIMESTAMP_START = re.compile(r"[0-9]+[,.:，．。：][0-9]+[,.:，．。：][0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +35,15 @@ class SrtOptions:
 
 
 def srt_text(text: str) -> str:
-    """Cue text as it appears in SRT: cleaned, no blank line, no ``-->``."""
-    if _SPECIAL.search(text) is not None:
-        text = clean_text(text).replace(ARROW, ARROW_REPLACEMENT)
-    return text
+    """Cue text as it appears in SRT: cleaned, no blank line, nothing a reader could take
+    for the start of another cue."""
+    if _SPECIAL.search(text) is None:
+        return text
+    lines = clean_lines(text)
+    for index in range(len(lines) - 2, -1, -1):
+        if _INDEX_LINE.fullmatch(lines[index]) and _TIMESTAMP_START.match(lines[index + 1]):
+            lines[index : index + 2] = [f"{lines[index]} {lines[index + 1]}"]
+    return "\n".join(lines).replace(ARROW, ARROW_REPLACEMENT)
 
 
 def dumps(transcript: Transcript, options: SrtOptions) -> str:
@@ -46,7 +55,7 @@ def dumps(transcript: Transcript, options: SrtOptions) -> str:
     for cue in transcript.cues:
         text = cue.text
         if _SPECIAL.search(text) is not None:
-            text = clean_text(text).replace(ARROW, ARROW_REPLACEMENT)
+            text = srt_text(text)
         if not text:
             continue
         if options.speaker_prefix:
