@@ -8,9 +8,10 @@ into exactly the characters we had, so a browser shows the text as given.
 
 Speakers become voice spans, ``<v Alice Smith>text</v>``. The name is the span's
 annotation: one line, whitespace runs as one space (the parser collapses them anyway),
-``&``, ``<`` and ``>`` as character references. A cue whose text is empty after clean-up
-is left out. Cue identifiers are written only with ``cue_ids=True``: the cue's number,
-which can never contain ``-->`` or a line break.
+``&``, ``<`` and ``>`` as character references, and a space before the closing ``>`` when
+the name ends in ``-`` (else ``<v a-->`` would contain ``-->``). A cue whose text is empty
+after clean-up is left out. Cue identifiers are written only with ``cue_ids=True``: the
+cue's number, which can never contain ``-->`` or a line break.
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ def _speaker_wrap(speaker: str, voice_spans: bool, speaker_prefix: bool) -> tupl
     if name is None:
         return ("", "")
     name = escape(name)
-    before = f"<v {name}>" if voice_spans else ""
+    # "<v a-->" would hold "-->" and end the cue; the parser trims the annotation, so a
+    # space before ">" changes nothing else.
+    before = (f"<v {name} >" if name.endswith("-") else f"<v {name}>") if voice_spans else ""
     after = "</v>" if voice_spans else ""
     if speaker_prefix:
         before += f"{name}: "
