@@ -2,7 +2,9 @@
 
 The document validates against the EBU-TT-D XSD: ``ttp:timeBase="media"``, ``xml:lang``
 from the transcript (``und`` when unknown or not a well-formed language tag), a cell
-resolution, one style and one region in the head, clock-time ``begin``/``end`` as
+resolution, two styles (``block`` on the ``<div>``: font and alignment; ``text`` on the
+one ``<span>`` in each ``<p>``: colour and a background behind the text only) and one
+region in the head, clock-time ``begin``/``end`` as
 ``HH:MM:SS.mmm`` and ``xml:id="subN"`` on every ``<p>``. Speakers are ``ttm:agent``
 elements (``type="person"`` with a full ``ttm:name``) in the head's ``<metadata>``, which
 the XSD opens to any foreign-namespace element, and each ``<p>`` points at its speaker with
@@ -22,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import OptionError
 from ..model import Transcript
 from ..timefmt import clock_formatter
 from ._text import clean_lines, clean_speaker, needs_work
@@ -29,6 +32,10 @@ from .base import Exporter
 
 _SPECIAL = needs_work("[&<>]")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+_PERCENT = re.compile(r"\+?\d+(?:\.\d+)?%")
+_PERCENT_PAIR = re.compile(r"\+?\d+(?:\.\d+)?% \+?\d+(?:\.\d+)?%")
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?")
+_ALIGN = re.compile(r"left|center|right|start|end")
 
 EBU_TT_D = "urn:ebu:tt:distribution:2018-04"
 IMSC1_TEXT = "http://www.w3.org/ns/ttml/profile/imsc1/text"
@@ -36,7 +43,7 @@ IMSC1_TEXT = "http://www.w3.org/ns/ttml/profile/imsc1/text"
 
 @dataclass(frozen=True, slots=True)
 class TtmlOptions:
-    """Presentation defaults for the one style and region the document declares.
+    """Presentation defaults for the styles and the region the document declares.
 
     ``font_size`` is a percentage of the cell height (``cell_rows`` cells per frame).
     ``region_origin``/``region_extent`` are percentages of the frame, ``"x% y%"``.
@@ -51,6 +58,28 @@ class TtmlOptions:
     text_align: str = "center"
     region_origin: str = "10% 10%"
     region_extent: str = "80% 80%"
+
+    def __post_init__(self) -> None:
+        # Checked here so a bad value fails as an option, not as an invalid document.
+        checks = [
+            ("cell_columns", self.cell_columns, None),
+            ("cell_rows", self.cell_rows, None),
+            ("font_size", self.font_size, _PERCENT),
+            ("color", self.color, _COLOR),
+            ("background_color", self.background_color, _COLOR),
+            ("text_align", self.text_align, _ALIGN),
+            ("region_origin", self.region_origin, _PERCENT_PAIR),
+            ("region_extent", self.region_extent, _PERCENT_PAIR),
+        ]
+        for name, value, pattern in checks:
+            if pattern is None:
+                ok = type(value) is int and value > 0
+            else:
+                ok = isinstance(value, str) and pattern.fullmatch(value) is not None
+            if not ok:
+                raise OptionError(f"ttml option {name}={value!r} is not allowed in EBU-TT-D")
+        if not isinstance(self.font_family, str) or not self.font_family.strip():
+            raise OptionError(f"ttml option font_family={self.font_family!r} is empty")
 
 
 def escape(text: str) -> str:
@@ -104,7 +133,7 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
         agent = agents.get(cue.speaker, "") if cue.speaker is not None else ""
         append(
             f'      <p xml:id="sub{number}" begin="{stamp(cue.start_ms)}" '
-            f'end="{stamp(cue.end_ms)}"{agent}>{text}</p>\n'
+            f'end="{stamp(cue.end_ms)}"{agent}><span style="text">{text}</span></p>\n'
         )
 
     o = options
@@ -115,7 +144,7 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
         ' xmlns:tts="http://www.w3.org/ns/ttml#styling"'
         ' xmlns:ttm="http://www.w3.org/ns/ttml#metadata"'
         ' xmlns:ebuttm="urn:ebu:tt:metadata"'
-        f' ttp:timeBase="media" ttp:cellResolution="{int(o.cell_columns)} {int(o.cell_rows)}"'
+        f' ttp:timeBase="media" ttp:cellResolution="{o.cell_columns} {o.cell_rows}"'
         f' xml:lang="{language_tag(transcript.language)}">\n'
         "  <head>\n"
         "    <metadata>\n"
@@ -126,12 +155,13 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
         f"{''.join(agent_lines)}"
         "    </metadata>\n"
         "    <styling>\n"
-        '      <style xml:id="default"'
+        '      <style xml:id="block"'
         f' tts:fontFamily="{escape_attribute(o.font_family)}"'
         f' tts:fontSize="{escape_attribute(o.font_size)}"'
-        f' tts:color="{escape_attribute(o.color)}"'
-        f' tts:backgroundColor="{escape_attribute(o.background_color)}"'
         f' tts:textAlign="{escape_attribute(o.text_align)}"/>\n'
+        '      <style xml:id="text"'
+        f' tts:color="{escape_attribute(o.color)}"'
+        f' tts:backgroundColor="{escape_attribute(o.background_color)}"/>\n'
         "    </styling>\n"
         "    <layout>\n"
         '      <region xml:id="bottom"'
@@ -145,7 +175,7 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
         return head + "</tt>\n"
     return (
         head
-        + '  <body>\n    <div region="bottom" style="default">\n'
+        + '  <body>\n    <div region="bottom" style="block">\n'
         + "".join(paragraphs)
         + "    </div>\n  </body>\n</tt>\n"
     )
