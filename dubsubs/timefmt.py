@@ -8,9 +8,9 @@ seconds value would turn 1.001 s into ``00:00:01,000`` sooner or later.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 __all__ = [
-    "ClockFormatter",
     "clock_formatter",
     "format_clock",
     "format_srt",
@@ -52,36 +52,28 @@ def parse_clock(text: str) -> int:
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
 
 
-def clock_formatter(separator: str) -> ClockFormatter:
-    """A fast formatter for many timestamps in one document (see :class:`ClockFormatter`)."""
-    return ClockFormatter(separator)
+def clock_formatter(separator: str) -> Callable[[int], str]:
+    """A fast :func:`format_clock` for the many timestamps of one document.
 
-
-class ClockFormatter:
-    """Formats ``ms`` with a cache of the ``HH:MM:SS`` part per whole second.
-
-    Cues in a transcript fall in a few thousand distinct seconds, so the division and the
-    padding of hours, minutes and seconds happen once per second of media, not once per
-    timestamp; only the ``mmm`` suffix is joined each time.
+    ``HH:MM:`` is formatted once per minute of media and kept; seconds and milliseconds
+    come from tables. Same output as :func:`format_clock`, about four times faster.
     """
+    by_minute: dict[int, str] = {}
+    seconds_part = tuple(f"{n:02d}{separator}" for n in range(60))
+    millis_part = _MILLIS
 
-    __slots__ = ("_prefix", "_separator")
-
-    def __init__(self, separator: str) -> None:
-        self._separator = separator
-        self._prefix: dict[int, str] = {}
-
-    def __call__(self, ms: int) -> str:
-        seconds, millis = divmod(ms, 1000)
-        prefix = self._prefix.get(seconds)
+    def stamp(ms: int) -> str:
+        minute, rest = divmod(ms, 60_000)
+        prefix = by_minute.get(minute)
         if prefix is None:
-            if ms < 0:
+            if type(ms) is not int or ms < 0:
                 raise ValueError(f"expected a non-negative int of milliseconds, got {ms!r}")
-            minutes, secs = divmod(seconds, 60)
-            hours, minutes = divmod(minutes, 60)
-            prefix = f"{hours:02d}:{minutes:02d}:{secs:02d}{self._separator}"
-            self._prefix[seconds] = prefix
-        return prefix + _MILLIS[millis]
+            hours, minutes = divmod(minute, 60)
+            prefix = by_minute[minute] = f"{hours:02d}:{minutes:02d}:"
+        seconds, millis = divmod(rest, 1000)
+        return prefix + seconds_part[seconds] + millis_part[millis]
+
+    return stamp
 
 
 _MILLIS: tuple[str, ...] = tuple(f"{n:03d}" for n in range(1000))

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..errors import UnknownFormatError
 from ..model import Transcript
+from . import json_, srt, ttml, vtt
 from .base import Exporter
 
 EXPORTERS: dict[str, Exporter[Any]] = {}
@@ -34,8 +35,6 @@ def export(transcript: Transcript, fmt: str, options: Any = None, **values: Any)
     """
     return get_exporter(fmt).render(transcript, options, **values)
 
-
-from . import json_, srt, ttml, vtt  # noqa: E402  (each module imports .base only)
 
 _register(srt.EXPORTER, vtt.EXPORTER, ttml.EXPORTER, json_.EXPORTER)
 

@@ -16,12 +16,6 @@ included) become one space, so it always fits on one line.
 
 from __future__ import annotations
 
-import re
-
-# Characters that send a text down the slow path: anything rule 1 or 2 touches, and
-# whitespace at either end (rule 3). Formats add their own specials to this class.
-_LINE_AND_CONTROL = "\\x00-\\x1f\\x7f\\x85\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff"
-
 _REPLACE = {
     **{code: "\ufffd" for code in range(0x00, 0x09)},
     **{code: "\ufffd" for code in range(0x0E, 0x1C)},
@@ -34,16 +28,25 @@ _REPLACE = {
 _REPLACE_TABLE = str.maketrans(_REPLACE)
 
 
-def needs_work(extra: str = "") -> re.Pattern[str]:
-    """A regex that finds, in one pass, anything the clean-up or the format must change.
+def is_clean_line(text: str) -> bool:
+    """True when ``text`` is one line that rules 1-3 leave as it is.
 
-    ``extra`` is a regex alternative for format-specific specials (``"-->"``, ``"[&<>]"``).
-    A text it does not match is already one clean line and can be written as it is.
+    This is the fast path, a few C-level checks: ``str.isprintable`` is false for every
+    character rules 1 and 2 touch (line breaks, controls, surrogates, non-characters) and
+    for some harmless ones (no-break space, format characters), which then merely take
+    the slow path. Empty text is not clean: it has no line.
     """
-    alternatives = [f"[{_LINE_AND_CONTROL}]", r"\A\s", r"\s\Z"]
-    if extra:
-        alternatives.append(extra)
-    return re.compile("|".join(alternatives))
+    return text.isprintable() and text != "" and not text[0].isspace() and not text[-1].isspace()
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of ``text`` after rules 1-3: split on ``\\n`` when every line is already
+    clean (the common multi-line cue), else the full :func:`clean_lines`."""
+    lines = text.split("\n")
+    for line in lines:
+        if not (line.isprintable() and line and not line[0].isspace() and not line[-1].isspace()):
+            return clean_lines(text)
+    return lines
 
 
 def clean_lines(text: str) -> list[str]:

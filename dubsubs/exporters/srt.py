@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from ..model import Transcript
 from ..timefmt import clock_formatter
-from ._text import clean_lines, clean_speaker, needs_work
+from ._text import clean_speaker, text_lines
 from .base import Exporter
 
 ARROW = "-->"
 ARROW_REPLACEMENT = "\u2192"  # →: one character, so one replace pass leaves no "-->"
 
-_SPECIAL = needs_work(ARROW)
 # What lenient readers take for "index line, then timing line" (the srt package's patterns).
 _INDEX_LINE = re.compile(r"-?[0-9]+\.?[0-9]*")
 _TIMESTAMP_START = re.compile(r"[0-9]+[,.:，．。：][0-9]+[,.:，．。：][0-9]+")
@@ -36,10 +35,10 @@ class SrtOptions:
 
 def srt_text(text: str) -> str:
     """Cue text as it appears in SRT: cleaned, no blank line, nothing a reader could take
-    for the start of another cue."""
-    if _SPECIAL.search(text) is None:
-        return text
-    lines = clean_lines(text)
+    for the start of another cue (``""`` when no text is left)."""
+    if text.isprintable() and text and not text[0].isspace() and not text[-1].isspace():
+        return text.replace(ARROW, ARROW_REPLACEMENT) if ARROW in text else text
+    lines = text_lines(text)
     for index in range(len(lines) - 2, -1, -1):
         if _INDEX_LINE.fullmatch(lines[index]) and _TIMESTAMP_START.match(lines[index + 1]):
             lines[index : index + 2] = [f"{lines[index]} {lines[index + 1]}"]
@@ -54,10 +53,14 @@ def dumps(transcript: Transcript, options: SrtOptions) -> str:
     number = 0
     for cue in transcript.cues:
         text = cue.text
-        if _SPECIAL.search(text) is not None:
+        # Inline fast path (one clean line); everything else goes through srt_text.
+        if text.isprintable() and text and not text[0].isspace() and not text[-1].isspace():
+            if ARROW in text:
+                text = text.replace(ARROW, ARROW_REPLACEMENT)
+        else:
             text = srt_text(text)
-        if not text:
-            continue
+            if not text:
+                continue
         if options.speaker_prefix:
             prefix = prefixes.get(cue.speaker)
             if prefix is None:

@@ -27,10 +27,9 @@ from dataclasses import dataclass
 from ..errors import OptionError
 from ..model import Transcript
 from ..timefmt import clock_formatter
-from ._text import clean_lines, clean_speaker, needs_work
+from ._text import clean_speaker, text_lines
 from .base import Exporter
 
-_SPECIAL = needs_work("[&<>]")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _PERCENT = re.compile(r"\+?\d+(?:\.\d+)?%")
 _PERCENT_PAIR = re.compile(r"\+?\d+(?:\.\d+)?% \+?\d+(?:\.\d+)?%")
@@ -93,9 +92,9 @@ def escape_attribute(text: str) -> str:
 
 def ttml_text(text: str) -> str:
     """Cue text as ``<p>`` content: cleaned, escaped, lines joined with ``<br/>``."""
-    if _SPECIAL.search(text) is None:
-        return text
-    return "<br/>".join(escape(line) for line in clean_lines(text))
+    if text.isprintable() and text and not text[0].isspace() and not text[-1].isspace():
+        return escape(text) if "&" in text or "<" in text or ">" in text else text
+    return escape("\n".join(text_lines(text))).replace("\n", "<br/>")
 
 
 def language_tag(language: str | None) -> str:
@@ -125,10 +124,13 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
     number = 0
     for cue in transcript.cues:
         text = cue.text
-        if _SPECIAL.search(text) is not None:
-            text = "<br/>".join(escape(line) for line in clean_lines(text))
-        if not text:
-            continue
+        if text.isprintable() and text and not text[0].isspace() and not text[-1].isspace():
+            if "&" in text or "<" in text or ">" in text:
+                text = escape(text)
+        else:
+            text = ttml_text(text)
+            if not text:
+                continue
         number += 1
         agent = agents.get(cue.speaker, "") if cue.speaker is not None else ""
         append(

@@ -20,10 +20,8 @@ from dataclasses import dataclass
 
 from ..model import Transcript
 from ..timefmt import clock_formatter
-from ._text import clean_speaker, clean_text, needs_work
+from ._text import clean_speaker, text_lines
 from .base import Exporter
-
-_SPECIAL = needs_work("[&<>]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +41,9 @@ def escape(text: str) -> str:
 
 def vtt_text(text: str) -> str:
     """Cue text as it appears in a WebVTT payload: cleaned and escaped."""
-    if _SPECIAL.search(text) is not None:
-        text = escape(clean_text(text))
-    return text
+    if text.isprintable() and text and not text[0].isspace() and not text[-1].isspace():
+        return escape(text) if "&" in text or "<" in text or ">" in text else text
+    return escape("\n".join(text_lines(text)))
 
 
 def dumps(transcript: Transcript, options: VttOptions) -> str:
@@ -59,10 +57,13 @@ def dumps(transcript: Transcript, options: VttOptions) -> str:
     number = 0
     for cue in transcript.cues:
         text = cue.text
-        if _SPECIAL.search(text) is not None:
-            text = escape(clean_text(text))
-        if not text:
-            continue
+        if text.isprintable() and text and not text[0].isspace() and not text[-1].isspace():
+            if "&" in text or "<" in text or ">" in text:
+                text = escape(text)
+        else:
+            text = vtt_text(text)
+            if not text:
+                continue
         speaker = cue.speaker
         if speaker is not None:
             wrap = wraps.get(speaker)
