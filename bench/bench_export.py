@@ -11,9 +11,11 @@ that includes building its own cue objects from the transcript, since that is wh
 costs. The plain writers are the floor: one f-string per cue, no clean-up, no escaping (so
 their VTT and TTML output is not valid for text holding ``&`` or ``<``).
 
-pycaption and ttconv take seconds per 10,000 cues, so by default they are timed once at
-``--slow-n`` cues and scaled linearly to N; the table marks such rows with ``~``. Pass
-``--slow-n`` equal to ``--n`` to measure them in full. Libraries that are not installed
+pycaption and ttconv's IMSC writer take seconds per 10,000 cues, so by default they are
+timed once at ``--slow-n`` cues and scaled linearly to N (marked ``~``); ttconv's SRT and
+WebVTT writers grow faster than linearly and are timed at ``--slow-n / 10`` (marked ``>=``,
+a lower bound). Pass ``--slow-n`` equal to ``--n`` to measure pycaption and ttconv IMSC in
+full. Libraries that are not installed
 are skipped with a note.
 """
 
@@ -343,27 +345,32 @@ def _dubsubs(fmt: str) -> Writer:
     return lambda t: exporter.dumps(t, options)
 
 
-# (format, writer name, function, module it needs, slow)
-PEERS: list[tuple[str, str, Writer, str, bool]] = [
-    ("srt", "plain f-string", plain_srt, "", False),
-    ("srt", "srt.compose", srt_compose, "srt", False),
-    ("srt", "pysrt", pysrt_write, "pysrt", False),
-    ("srt", "pysubs2", _pysubs2("srt"), "pysubs2", False),
-    ("srt", "pycaption SRTWriter", _pycaption("SRTWriter"), "pycaption", True),
-    ("srt", "ttconv srt writer", ttconv_srt, "ttconv", True),
-    ("vtt", "plain f-string", plain_vtt, "", False),
-    ("vtt", "pysubs2", _pysubs2("vtt"), "pysubs2", False),
-    ("vtt", "webvtt-py", webvtt_py, "webvtt", False),
-    ("vtt", "pycaption WebVTTWriter", _pycaption("WebVTTWriter"), "pycaption", True),
-    ("vtt", "ttconv vtt writer", ttconv_vtt, "ttconv", True),
-    ("ttml", "plain f-string", plain_ttml, "", False),
-    ("ttml", "lxml builder", lxml_ttml, "lxml", False),
-    ("ttml", "pysubs2", _pysubs2("ttml"), "pysubs2", False),
-    ("ttml", "ttconv IMSC writer", ttconv_imsc, "ttconv", True),
-    ("ttml", "pycaption DFXPWriter", _pycaption("DFXPWriter"), "pycaption", True),
-    ("json", "json.dumps indent=2", plain_json_indent, "", False),
-    ("json", "json.dumps compact", plain_json_compact, "", False),
-    ("json", "pysubs2", _pysubs2("json"), "pysubs2", False),
+# How a peer is timed: in full at N; once at --slow-n and scaled linearly ("~"); or once
+# at --slow-n / 10 and scaled linearly, a lower bound because its time grows faster than
+# N (">=", ttconv's SRT and WebVTT writers build an intermediate document per cue change).
+FULL, SLOW, SUPERLINEAR = "", "~", ">="
+
+# (format, writer name, function, module it needs, how it is timed)
+PEERS: list[tuple[str, str, Writer, str, str]] = [
+    ("srt", "plain f-string", plain_srt, "", FULL),
+    ("srt", "srt.compose", srt_compose, "srt", FULL),
+    ("srt", "pysrt", pysrt_write, "pysrt", FULL),
+    ("srt", "pysubs2", _pysubs2("srt"), "pysubs2", FULL),
+    ("srt", "pycaption SRTWriter", _pycaption("SRTWriter"), "pycaption", SLOW),
+    ("srt", "ttconv srt writer", ttconv_srt, "ttconv", SUPERLINEAR),
+    ("vtt", "plain f-string", plain_vtt, "", FULL),
+    ("vtt", "pysubs2", _pysubs2("vtt"), "pysubs2", FULL),
+    ("vtt", "webvtt-py", webvtt_py, "webvtt", FULL),
+    ("vtt", "pycaption WebVTTWriter", _pycaption("WebVTTWriter"), "pycaption", SLOW),
+    ("vtt", "ttconv vtt writer", ttconv_vtt, "ttconv", SUPERLINEAR),
+    ("ttml", "plain f-string", plain_ttml, "", FULL),
+    ("ttml", "lxml builder", lxml_ttml, "lxml", FULL),
+    ("ttml", "pysubs2", _pysubs2("ttml"), "pysubs2", FULL),
+    ("ttml", "ttconv IMSC writer", ttconv_imsc, "ttconv", SLOW),
+    ("ttml", "pycaption DFXPWriter", _pycaption("DFXPWriter"), "pycaption", SLOW),
+    ("json", "json.dumps indent=2", plain_json_indent, "", FULL),
+    ("json", "json.dumps compact", plain_json_compact, "", FULL),
+    ("json", "pysubs2", _pysubs2("json"), "pysubs2", FULL),
 ]
 
 
@@ -392,74 +399,94 @@ def _installed(module: str) -> bool:
 
 def run_table(n: int, repeat: int, slow_n: int, skip_slow: bool) -> None:
     transcript = make_transcript(n)
-    small = make_transcript(min(slow_n, n)) if slow_n < n else transcript
+    reduced = {
+        SLOW: make_transcript(min(slow_n, n)),
+        SUPERLINEAR: make_transcript(min(max(slow_n // 10, 1), n)),
+    }
     print(f"N = {n:,} cues, median of {repeat}; ratio = peer time / dubsubs time\n")
-    print(f"{'format':6} {'writer':28} {'seconds':>10} {'ratio':>8}")
+    print(f"{'format':6} {'writer':24} {'seconds':>11} {'ratio':>8}")
+    marks_used = set()
     for fmt in ("srt", "vtt", "ttml", "json"):
         ours = median_time(_dubsubs(fmt), transcript, repeat)
-        print(f"{fmt:6} {'dubsubs':28} {ours:10.3f} {1.0:8.2f}")
-        for peer_fmt, name, write, module, slow in PEERS:
+        print(f"{fmt:6} {'dubsubs':24} {ours:11.3f} {1.0:8.2f}")
+        for peer_fmt, name, write, module, timing in PEERS:
             if peer_fmt != fmt:
                 continue
             if not _installed(module):
-                print(f"{fmt:6} {name:28} {'skipped: ' + module + ' not installed':>19}")
+                print(f"{fmt:6} {name:24} skipped: {module} is not installed")
                 continue
-            if slow and skip_slow:
-                print(f"{fmt:6} {name:28} {'skipped (--skip-slow)':>19}")
+            if timing and skip_slow:
+                print(f"{fmt:6} {name:24} skipped (--skip-slow)")
                 continue
             try:
-                if slow and small is not transcript:
-                    seconds = median_time(write, small, 1) * n / len(small)
-                    label = f"~{seconds:9.3f}"
+                sample = reduced.get(timing, transcript)
+                if len(sample) < n:
+                    seconds = median_time(write, sample, 1) * n / len(sample)
+                    marks_used.add(timing)
+                    label = f"{timing:>2}{seconds:9.3f}"
                 else:
                     seconds = median_time(write, transcript, repeat)
-                    label = f"{seconds:10.3f}"
+                    label = f"{seconds:11.3f}"
             except Exception as exc:  # a peer failing must not end the run
-                print(f"{fmt:6} {name:28} failed: {type(exc).__name__}: {exc}"[:120])
+                print(f"{fmt:6} {name:24} failed: {type(exc).__name__}: {exc}"[:120])
                 continue
-            print(f"{fmt:6} {name:28} {label} {seconds / ours:8.2f}")
+            print(f"{fmt:6} {name:24} {label} {seconds / ours:8.2f}")
         sys.stdout.flush()
-    if slow_n < n and not skip_slow:
-        print(f"\n~ timed once at N = {len(small):,} and scaled linearly to N = {n:,}")
+    if SLOW in marks_used:
+        print(f"\n~  timed once at N = {len(reduced[SLOW]):,}, scaled linearly to N = {n:,}")
+    if SUPERLINEAR in marks_used:
+        print(
+            f">= timed once at N = {len(reduced[SUPERLINEAR]):,}, scaled linearly to N = {n:,}; "
+            "its time grows faster than N, so this is a lower bound"
+        )
 
 
-def memory_child(n: int) -> None:
-    """Run in a subprocess: peak memory of building N cues and exporting every format."""
+def memory_child(n: int, trace: bool) -> None:
+    """Run in a subprocess: memory of building N cues and exporting every format.
+
+    With ``trace``, tracemalloc measures the transcript and each export's own peak (and
+    inflates the process size); without, only the process's peak RSS is reported.
+    """
     import resource
     import tracemalloc
 
-    tracemalloc.start()
+    if trace:
+        tracemalloc.start()
     transcript = make_transcript(n)
-    built = tracemalloc.get_traced_memory()[0]
+    built = tracemalloc.get_traced_memory()[0] if trace else 0
     peaks = {}
     for fmt in EXPORTERS:
-        tracemalloc.reset_peak()
-        before = tracemalloc.get_traced_memory()[0]
+        if trace:
+            tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0] if trace else 0
         output = _dubsubs(fmt)(transcript)
-        peaks[fmt] = (tracemalloc.get_traced_memory()[1] - before, len(output.encode()))
+        peak = tracemalloc.get_traced_memory()[1] - before if trace else 0
+        peaks[fmt] = (peak, len(output.encode()))
         del output
-    tracemalloc.stop()
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"transcript": built, "exports": peaks, "max_rss_kb": rss_kb}))
 
 
-def run_memory(n: int) -> None:
+def _child(flag: str, n: int) -> dict[str, Any]:
     result = subprocess.run(
-        [sys.executable, __file__, "--memory-child", str(n)],
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, __file__, flag, str(n)], capture_output=True, text=True, check=True
     )
-    data = json.loads(result.stdout)
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def run_memory(n: int) -> None:
     mb = 1024 * 1024
-    print(f"\nMemory at N = {n:,} (separate process, tracemalloc):")
-    print(f"  transcript in memory: {data['transcript'] / mb:.1f} MB")
-    for fmt, (peak, size) in data["exports"].items():
-        print(f"  {fmt:5} export peak: {peak / mb:6.1f} MB  (output {size / mb:.1f} MB)")
+    plain = _child("--rss-child", n)
+    traced = _child("--memory-child", n)
+    print(f"\nMemory at N = {n:,} (separate processes):")
     print(
-        "  process max RSS (build + all four exports, tracemalloc on): "
-        f"{data['max_rss_kb'] / 1024:.0f} MB"
+        "  peak RSS of a process that imports dubsubs, builds the transcript and runs all "
+        f"four exporters: {plain['max_rss_kb'] / 1024:.0f} MB"
     )
+    print(f"  tracemalloc: transcript {traced['transcript'] / mb:.1f} MB; per export, extra peak:")
+    for fmt, (peak, size) in traced["exports"].items():
+        print(f"    {fmt:5} {peak / mb:6.1f} MB  (output {size / mb:.1f} MB as UTF-8)")
 
 
 def run_scaling(n: int, repeat: int) -> None:
@@ -486,9 +513,10 @@ def main() -> None:
     parser.add_argument("--scaling", action="store_true", help="also time dubsubs at 10 x N")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.memory_child:
-        memory_child(args.memory_child)
+    if args.memory_child or args.rss_child:
+        memory_child(args.memory_child or args.rss_child, trace=bool(args.memory_child))
         return
     if hasattr(os, "sched_setaffinity"):
         cpu = min(os.sched_getaffinity(0))

@@ -31,9 +31,7 @@ from ..model import Cue, Transcript
 from .base import Exporter
 
 #: ``.0``, ``.001`` ... ``.999`` with trailing zeros removed: ``.5``, ``.25``, ``.345``.
-_FRACTION: tuple[str, ...] = tuple(
-    "." + (f"{n:03d}".rstrip("0") or "0") for n in range(1000)
-)
+_FRACTION: tuple[str, ...] = tuple("." + (f"{n:03d}".rstrip("0") or "0") for n in range(1000))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +81,19 @@ def dumps(transcript: Transcript, options: JsonOptions) -> str:
         colon = ": "
         separator = ","
 
-    members = [
-        f"{pad1}{string(key)}{colon}"
-        + _indented(json.dumps(value, indent=indent, ensure_ascii=options.ensure_ascii), pad1)
-        for key, value in header.items()
-    ]
-    for key, cues in lists.items():
-        members.append(
-            f"{pad1}{string(key)}{colon}"
-            + _cue_array(cues, string, newline, pad1, pad2, pad3, separator)
-        )
-    return "{" + newline + (separator + newline).join(members) + newline + "}"
+    # Every piece goes into one list joined once at the end, so the cue text is not copied
+    # again by concatenation (peak memory stays near twice the output).
+    parts = ["{", newline]
+    for key, value in header.items():
+        value_text = json.dumps(value, indent=indent, ensure_ascii=options.ensure_ascii)
+        parts.append(f"{pad1}{string(key)}{colon}{_indented(value_text, pad1)}{separator}{newline}")
+    for number, (key, cues) in enumerate(lists.items()):
+        if number:
+            parts.append(f"{separator}{newline}")
+        parts.append(f"{pad1}{string(key)}{colon}")
+        _write_cue_array(parts, cues, string, newline, pad1, pad2, pad3, separator)
+    parts.append(f"{newline}}}")
+    return "".join(parts)
 
 
 def _indented(text: str, pad: str) -> str:
@@ -101,7 +101,8 @@ def _indented(text: str, pad: str) -> str:
     return text.replace("\n", "\n" + pad) if pad else text
 
 
-def _cue_array(
+def _write_cue_array(
+    parts: list[str],
     cues: Iterable[Cue],
     encode: Callable[[str], str],
     newline: str,
@@ -109,18 +110,19 @@ def _cue_array(
     pad2: str,
     pad3: str,
     separator: str,
-) -> str:
-    items: list[str] = []
-    append = items.append
+) -> None:
+    """Append a JSON array of cue objects to ``parts``."""
+    append = parts.append
     fraction = _FRACTION
     # One f-string per cue, keys pre-rendered: this loop is the whole cost of the export.
-    key_start = f"{pad3}\"start\": "
-    key_end = f"{separator}{newline}{pad3}\"end\": "
-    key_speaker = f"{separator}{newline}{pad3}\"speaker\": "
-    key_text = f"{separator}{newline}{pad3}\"text\": "
+    key_start = f'{pad3}"start": '
+    key_end = f'{separator}{newline}{pad3}"end": '
+    key_speaker = f'{separator}{newline}{pad3}"speaker": '
+    key_text = f'{separator}{newline}{pad3}"text": '
     opening = f"{pad2}{{{newline}"
-    closing = f"{newline}{pad2}}}"
+    between = f"{newline}{pad2}}}{separator}{newline}{pad2}{{{newline}"
     speakers: dict[str, str] = {}
+    first = True
     for cue in cues:
         raw = cue.speaker
         if raw is None:
@@ -132,14 +134,17 @@ def _cue_array(
             speaker = cached
         start_s, start_ms = divmod(cue.start_ms, 1000)
         end_s, end_ms = divmod(cue.end_ms, 1000)
+        if first:
+            append(f"[{newline}{opening}")
+            first = False
+        else:
+            append(between)
         append(
-            f"{opening}{key_start}{start_s}{fraction[start_ms]}"
+            f"{key_start}{start_s}{fraction[start_ms]}"
             f"{key_end}{end_s}{fraction[end_ms]}"
-            f"{key_speaker}{speaker}{key_text}{encode(cue.text)}{closing}"
+            f"{key_speaker}{speaker}{key_text}{encode(cue.text)}"
         )
-    if not items:
-        return "[]"
-    return f"[{newline}" + f"{separator}{newline}".join(items) + f"{newline}{pad1}]"
+    append("[]" if first else f"{newline}{pad2}}}{newline}{pad1}]")
 
 
 EXPORTER: Exporter[JsonOptions] = Exporter(

@@ -175,12 +175,9 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
     )
     if not paragraphs:
         return head + "</tt>\n"
-    return (
-        head
-        + '  <body>\n    <div region="bottom" style="block">\n'
-        + "".join(paragraphs)
-        + "    </div>\n  </body>\n</tt>\n"
-    )
+    # One join over all parts: concatenating the body would copy the whole text again.
+    paragraphs.append("    </div>\n  </body>\n</tt>\n")
+    return "".join([head, '  <body>\n    <div region="bottom" style="block">\n', *paragraphs])
 
 
 EXPORTER: Exporter[TtmlOptions] = Exporter(
