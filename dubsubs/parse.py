@@ -381,16 +381,27 @@ class _TtmlTiming:
         raise ValueError(value)
 
 
-def _ttml_text(element: Any) -> str:
-    parts: list[str] = [element.text or ""]
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _ttml_text(element: Any, preserve: bool = False) -> str:
+    """A paragraph's text with ``<br/>`` as newlines. Unless ``xml:space="preserve"``,
+    white space is collapsed as TTML's default handling prescribes."""
+    preserve = element.get(f"{{{_XML}}}space", "preserve" if preserve else "default") == "preserve"
+
+    def squash(text: str | None) -> str:
+        return (text or "") if preserve else _XML_SPACE.sub(" ", text or "")
+
+    parts: list[str] = [squash(element.text)]
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == f"{{{_TT}}}br":
             parts.append("\n")
-        elif tag in (f"{{{_TT}}}span", f"{{{_TT}}}p"):
-            parts.append(_ttml_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
+        elif tag == f"{{{_TT}}}span":
+            parts.append(_ttml_text(child, preserve))
+        parts.append(squash(child.tail))
+    text = "".join(parts)
+    return text if preserve else "\n".join(line.strip(" ") for line in text.split("\n"))
 
 
 def _ttml(data: bytes, source: str) -> RawTranscript:
