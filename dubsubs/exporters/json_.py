@@ -12,7 +12,8 @@
 as a Camb.ai DialogueItem. ``source_units`` is the normaliser's reading of the source
 (``null`` when unknown). Times are written from the integer milliseconds as exact
 decimals (``12.345``, ``1.5``, ``2.0``), never through float arithmetic. Text and speakers
-are kept exactly as given; JSON escaping carries any character.
+are kept exactly as given; JSON escaping carries any character (a lone surrogate, which
+UTF-8 cannot hold, is always written as a ``\\uXXXX`` escape).
 
 The output is the same text ``json.dumps(document, indent=..., ensure_ascii=...)`` would
 give for that document; it is assembled directly because the standard encoder is pure
@@ -22,6 +23,7 @@ Python once ``indent`` is set, and several times slower.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from json.encoder import encode_basestring, encode_basestring_ascii
@@ -32,6 +34,15 @@ from .base import Exporter
 
 #: ``.0``, ``.001`` ... ``.999`` with trailing zeros removed: ``.5``, ``.25``, ``.345``.
 _FRACTION: tuple[str, ...] = tuple("." + (f"{n:03d}".rstrip("0") or "0") for n in range(1000))
+
+
+# A lone surrogate cannot be encoded as UTF-8, so even with ensure_ascii=False it is written
+# as a \\uXXXX escape, which json.loads turns back into the same code point: nothing lost.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogates(encoded: str) -> str:
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +96,7 @@ def dumps(transcript: Transcript, options: JsonOptions) -> str:
     # again by concatenation (peak memory stays near twice the output).
     parts = ["{", newline]
     for key, value in header.items():
-        value_text = json.dumps(value, indent=indent, ensure_ascii=options.ensure_ascii)
+        value_text = _escape_surrogates(json.dumps(value, indent=indent, ensure_ascii=options.ensure_ascii))
         parts.append(f"{pad1}{string(key)}{colon}{_indented(value_text, pad1)}{separator}{newline}")
     for number, (key, cues) in enumerate(lists.items()):
         if number:
@@ -130,8 +141,12 @@ def _write_cue_array(
         else:
             cached = speakers.get(raw)
             if cached is None:
-                cached = speakers[raw] = encode(raw)
+                cached = speakers[raw] = _escape_surrogates(encode(raw))
             speaker = cached
+        text = cue.text
+        encoded = encode(text)
+        if not text.isprintable():  # isprintable is false for surrogates: a cheap gate
+            encoded = _escape_surrogates(encoded)
         start_s, start_ms = divmod(cue.start_ms, 1000)
         end_s, end_ms = divmod(cue.end_ms, 1000)
         if first:
@@ -142,7 +157,7 @@ def _write_cue_array(
         append(
             f"{key_start}{start_s}{fraction[start_ms]}"
             f"{key_end}{end_s}{fraction[end_ms]}"
-            f"{key_speaker}{speaker}{key_text}{encode(cue.text)}"
+            f"{key_speaker}{speaker}{key_text}{encoded}"
         )
     append("[]" if first else f"{newline}{pad2}}}{newline}{pad1}]")
 
