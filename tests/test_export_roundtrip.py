@@ -39,3 +39,10 @@ def test_json_reads_back_exactly(transcript: Transcript) -> None:
         (cue.start_ms / 1000, cue.end_ms / 1000, cue.text, (cue.speaker or "").strip() or None)
         for cue in transcript.cues
     ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(transcripts())
+def test_every_export_can_be_written_as_utf8(transcript: Transcript) -> None:
+    for fmt in ("srt", "vtt", "ttml", "json"):
+        export(transcript, fmt).encode("utf-8")  # raises on a lone surrogate
