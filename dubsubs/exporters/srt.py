@@ -2,9 +2,13 @@
 
 Cue text goes through :mod:`dubsubs.exporters._text` (line breaks unified, control
 characters shown as U+FFFD, lines stripped, blank lines removed), and every ``-->`` in text
-or speaker names becomes ``→`` (U+2192), so no line of text can be read as a timing line or
-end a cue. A cue whose text is empty after that has nothing to show and is left out;
-numbering stays contiguous from 1.
+or speaker names becomes ``→`` (U+2192), so no line of text can be read as a timing line.
+One more case: a line holding only a number followed by a line that starts with a
+timestamp (``12`` then ``10:30:00,000 ...``) is what lenient readers (the ``srt`` package,
+players that accept missing blank lines) take for the start of the next cue, so such a
+pair is joined into one line with a space. A cue whose text is empty after all that has
+nothing to show and is left out; numbering stays contiguous from 1. ``speaker_prefix``
+writes ``Name: `` (the name cleaned as in ``_text``, ``-->`` replaced) before the text.
 """
 
 from __future__ import annotations
