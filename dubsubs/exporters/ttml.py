@@ -4,8 +4,8 @@ The document validates against the EBU-TT-D XSD: ``ttp:timeBase="media"``, ``xml
 from the transcript (``und`` when unknown or not a well-formed language tag), a cell
 resolution, two styles (``block`` on the ``<div>``: font and alignment; ``text`` on the
 one ``<span>`` in each ``<p>``: colour and a background behind the text only) and one
-region in the head, clock-time ``begin``/``end`` as
-``HH:MM:SS.mmm`` and ``xml:id="subN"`` on every ``<p>``. Speakers are ``ttm:agent``
+region in the head, clock-time ``begin``/``end`` as ``HH:MM:SS.mmm`` and ``xml:id="subN"``
+on every ``<p>``. Speakers are ``ttm:agent``
 elements (``type="person"`` with a full ``ttm:name``) in the head's ``<metadata>``, which
 the XSD opens to any foreign-namespace element, and each ``<p>`` points at its speaker with
 ``ttm:agent`` (an IDREFS attribute EBU-TT-D allows on ``p``).

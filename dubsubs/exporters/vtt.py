@@ -9,7 +9,10 @@ into exactly the characters we had, so a browser shows the text as given.
 Speakers become voice spans, ``<v Alice Smith>text</v>``. The name is the span's
 annotation: one line, whitespace runs as one space (the parser collapses them anyway),
 ``&``, ``<`` and ``>`` as character references, and a space before the closing ``>`` when
-the name ends in ``-`` (else ``<v a-->`` would contain ``-->``). A cue whose text is empty
+the name ends in ``-`` (else ``<v a-->`` would contain ``-->``). The spec decodes
+character references in annotations (w3c/webvtt#266); tokenizers older than that keep
+``&amp;`` literally in the voice name, which browsers use for styling, not display, so the
+shown text is the same either way. A cue whose text is empty
 after clean-up is left out. Cue identifiers are written only with ``cue_ids=True``: the
 cue's number, which can never contain ``-->`` or a line break.
 """
