@@ -271,3 +271,41 @@ def test_ttml_with_its_own_language(tmp_path: Path) -> None:
     assert "cue 1 at 00:00:01.000: error reading-speed: 4.67 cps > 4 cps" in out
     assert "cue 2 at 00:00:05.000: error lines: 3 > 2" in out
     assert out.splitlines()[-1].endswith("(netflix, ja)")
+
+
+@pytest.mark.parametrize("fmt", ["srt", "vtt", "ttml", "json"])
+def test_every_export_of_a_conformed_transcript_passes_check(tmp_path: Path, fmt: str) -> None:
+    """conform -> our own exporters -> files -> `dubsubs check`: clean in every format;
+    the JSON export also keeps the unsegmented dialogue."""
+    from dubsubs.exporters import export
+    from dubsubs.model import Cue, Transcript
+    from dubsubs.style import conform, get_preset
+
+    long = (
+        "Check the subtitles against the picture and flag anything that drifts, "
+        "because the client sees the first cut on Monday and nobody wants surprises."
+    )
+    transcript = Transcript(
+        (
+            Cue(500, 11_000, long, "Maya"),
+            Cue(11_050, 11_400, "On it.", "Tom"),
+            Cue(11_450, 11_900, "Thanks.", "Maya"),
+            Cue(14_000, 16_500, "Coffee first, though.", "Tom"),
+        ),
+        language="en-GB",
+    )
+    styled, _ = conform(transcript, get_preset("netflix", fps="25"))
+    path = tmp_path / f"styled.{fmt}"
+    path.write_text(export(styled, fmt), encoding="utf-8")
+    code, out, err = run(str(path), "--fps", "25", "--language", "en")
+    assert code == 0, out + err
+    if fmt == "json":
+        body = json.loads(path.read_text(encoding="utf-8"))
+        assert [c["text"] for c in body["dialogue"]] == [c.text for c in transcript.cues]
+        # The long item split in two at the clause, the quick exchange merged.
+        assert [c["text"] for c in body["cues"]] == [
+            "Check the subtitles against the picture\nand flag anything that drifts,",
+            "because the client sees the first cut\non Monday and nobody wants surprises.",
+            "-On it.\n-Thanks.",
+            "Coffee first, though.",
+        ]

@@ -124,7 +124,8 @@ class StyleReport:
         lang = f", {self.language}" if self.language else ""
         parts = [f"style {self.preset}{lang}: {self.items} items -> {self.cues} cues"]
         if self.split_items:
-            parts.append(f"{len(self.split_items)} items split")
+            count = len(self.split_items)
+            parts.append(f"{count} item{'' if count == 1 else 's'} split")
         if self.timing_changes:
             kinds: dict[str, int] = {}
             for change in self.timing_changes:
