@@ -323,3 +323,19 @@ def test_dual_speaker_cues_keep_every_word_and_mark_each_speaker(
     assert words == " ".join(c.text for c in cues).split()
     for before, after in itertools.pairwise(styled.cues):
         assert after.start_ms >= before.end_ms  # no overlaps left
+
+
+@pytest.mark.parametrize(("fps", "timecode"), [("29.97", "01:00:00;00"), ("23.976", "10:00:00:00")])
+def test_start_timecode_keeps_cues_on_the_programme_frame_grid(fps: str, timecode: str) -> None:
+    from dubsubs.style.timing import snap_ms
+
+    transcript = Transcript(
+        (Cue(1234, 5678, "Hello there, how are you?", "A"), Cue(6001, 9000, "Fine.", "B")),
+        language="en",
+    )
+    preset = preset_from_options("netflix", fps, start_timecode=timecode)
+    styled, _ = conform(transcript, preset)
+    for cue in styled.cues:
+        assert snap_ms(cue.start_ms, preset.fps) == cue.start_ms
+        assert snap_ms(cue.end_ms, preset.fps) == cue.end_ms
+    assert check(styled.cues, preset, language="en").ok

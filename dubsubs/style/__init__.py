@@ -152,8 +152,8 @@ def conform(
 ) -> tuple[Transcript, StyleReport]:
     """``transcript`` made to fit ``preset`` (picked for ``transcript.language``).
 
-    Items are split and laid out, timing fixed, then everything is shifted by the offset
-    and start timecode. Cues come back sorted; the original items are kept in
+    Items are split and laid out, shifted by the offset and start timecode, then timed on
+    the frame grid. Cues come back sorted; the original items are kept in
     ``dialogue`` (shifted with the cues, so both describe the same media timeline).
     The preset ``none`` with no offset returns ``transcript`` itself.
     """
@@ -177,6 +177,10 @@ def conform(
         cues = merge_dual_speakers(cues, limits)
     else:
         cues = list(items)
+    # Shift before the timing pass, so that cues land on the frame grid of the programme
+    # timeline (a start timecode of 10:00:00:00 included), not of the media file.
+    offset = total_offset_ms(limits)
+    cues = shift(cues, offset)
     changes: list[TimingChange] = []
     if limits.timing:
         cues, changes = retime(
@@ -190,8 +194,6 @@ def conform(
                 max_cps=limits.max_cps,
             ),
         )
-    offset = total_offset_ms(limits)
-    cues = shift(cues, offset)
     original = transcript.dialogue if transcript.dialogue is not None else items
     dialogue = tuple(shift(original, offset))
     styled = replace(transcript, cues=tuple(cues), dialogue=dialogue)
