@@ -4,9 +4,12 @@ import json
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dubsubs.model import Cue
 from dubsubs.style import check, format_json, format_text, get_preset
+from dubsubs.style.check import RULES
 
 NETFLIX = get_preset("netflix")  # 42 chars, 2 lines, 17 cps (20 for en), 834-7000 ms, 2 frames
 
@@ -122,3 +125,28 @@ def test_text_and_json_reports() -> None:
         "unit": "ms",
         "severity": "error",
     }
+
+
+RAW = st.builds(
+    Raw,
+    start_ms=st.integers(0, 100_000),
+    end_ms=st.integers(0, 100_000),
+    text=st.text(max_size=120),
+)
+
+
+@settings(max_examples=300)
+@given(cues=st.lists(RAW, max_size=30), preset=st.sampled_from(["none", "netflix", "bbc"]))
+def test_check_reports_any_input_without_failing(cues: list[Raw], preset: str) -> None:
+    report = check(cues, get_preset(preset), language="en")
+    assert report.cue_count == len(cues)
+    for violation in report.violations:
+        assert 1 <= violation.cue <= len(cues)
+        assert violation.start_ms == cues[violation.cue - 1].start_ms
+        assert violation.rule in RULES
+    json.loads(format_json([report]))  # always serialisable (no inf/nan)
+    # Structural rules hold for every preset, even none.
+    inverted = {i + 1 for i, c in enumerate(cues) if c.end_ms < c.start_ms}
+    assert inverted == {v.cue for v in report.violations if v.rule == "inverted"}
+    empty = {i + 1 for i, c in enumerate(cues) if not c.text.strip()}
+    assert empty == {v.cue for v in report.violations if v.rule == "empty"}
