@@ -200,7 +200,7 @@ class Sandbox:
         self._signing_key = secrets.token_bytes(32)
         self._lock = threading.Lock()
         self._state = _State()
-        self._server = ThreadingHTTPServer((host, port), _make_handler(self))
+        self._server = _Server((host, port), _make_handler(self))
         self._server.daemon_threads = True
         self._load(Path(data_dir) if data_dir is not None else default_data_dir())
         self._thread: threading.Thread | None = None
@@ -227,7 +227,8 @@ class Sandbox:
     def start(self) -> Sandbox:
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name="dubsubs-sandbox", daemon=True
+                target=self._server.serve_forever, args=(0.05,), name="dubsubs-sandbox",
+                daemon=True,
             )
             self._thread.start()
         return self
@@ -522,6 +523,17 @@ class Sandbox:
         return media
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return  # a client that hangs up is normal here (tests drop connections)
+        super().handle_error(request, client_address)
+
+
 def _path_int(value: str, name: str) -> int:
     try:
         return int(value)
@@ -554,36 +566,46 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             path = parts.path
             query = parse_qs(parts.query)
-            body: Any = None
-            status = 500
-            fault_name: str | None = None
+            self._pending: dict[str, Any] | None = {
+                "method": method, "path": path, "query": query,
+                "range": self.headers.get("Range"), "body": None, "fault": None,
+            }
             try:
-                body = self._read_body()
+                self._pending["body"] = self._read_body()
+                body = self._pending["body"]
                 if path.startswith("/media/"):
                     sandbox.check_signature(path, query)
                     fault = sandbox._take_fault(method, path)
-                    fault_name = fault.kind if fault else None
+                    self._note_fault(fault)
                     self._apply_fault(fault)
                     media = sandbox.media(path[len("/media/") :])
-                    status = self._send_media(media, fault)
+                    self._send_media(media, fault)
                 elif path.startswith("/apis/"):
                     sandbox._check_key(self.headers.get("x-api-key"))
                     fault = sandbox._take_fault(method, path)
-                    fault_name = fault.kind if fault else None
+                    self._note_fault(fault)
                     self._apply_fault(fault)
-                    status = self._route(method, path[len("/apis") :], query, body, fault)
+                    self._route(method, path[len("/apis") :], query, body, fault)
                 else:
                     raise _Reply(404, {"detail": "Not Found"})
             except _Reply as reply:
-                status = reply.status
                 self._send_json(reply.status, reply.body, reply.headers)
             except (BrokenPipeError, ConnectionResetError):
-                status = 499
+                self._log(499)
                 self.close_connection = True
             finally:
-                sandbox._record(RequestRecord(
-                    method, path, query, self.headers.get("Range"), body, status, fault_name
-                ))
+                self._log(500)  # only if nothing was answered
+
+        def _note_fault(self, fault: Fault | None) -> None:
+            if self._pending is not None and fault is not None:
+                self._pending["fault"] = fault.kind
+
+        def _log(self, status: int) -> None:
+            # Logged before the answer is written, so a client that has its answer can
+            # count on the request being in the log already.
+            pending, self._pending = self._pending, None
+            if pending is not None:
+                sandbox._record(RequestRecord(status=status, **pending))
 
         def _read_body(self) -> Any:
             length = int(self.headers.get("Content-Length") or 0)
@@ -632,6 +654,7 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
 
         def _send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> int:
             data = json.dumps(body).encode()
+            self._log(status)
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -650,6 +673,7 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             if range_header and honour_range:
                 match = _RANGE.match(range_header.strip())
                 if match is None or int(match.group(1)) >= total:
+                    self._log(416)
                     self.send_response(416)
                     self.send_header("Content-Range", f"bytes */{total}")
                     self.send_header("Content-Length", "0")
@@ -660,6 +684,7 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                     end = min(total - 1, int(match.group(2)))
                 status = 206
             length = end - start + 1
+            self._log(status)
             self.send_response(status)
             self.send_header("Content-Type", media.content_type)
             self.send_header("Content-Length", str(length))
