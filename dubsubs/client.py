@@ -74,8 +74,8 @@ class RetryPolicy:
         """Seconds to wait before retry number ``retry_index`` (0 for the first retry)."""
         if retry_after is not None:
             return max(0.0, min(retry_after, self.max_retry_after))
-        backoff = min(self.max_delay, self.base_delay * (2**retry_index))
-        return min(self.max_delay, backoff * (1.0 + self.jitter * self.rng()))
+        backoff = min(self.max_delay, self.base_delay * 2.0 ** min(retry_index, 60))
+        return float(min(self.max_delay, backoff * (1.0 + self.jitter * self.rng())))
 
 
 NO_RETRY = RetryPolicy(attempts=1)
@@ -264,7 +264,7 @@ class CambClient:
                 log.info("%s%s %s: HTTP %d; retrying in %.2fs", label, method, shown, status, delay)
                 policy.sleep(delay)
                 continue
-            raise self._status_error(response, method, shown, label, attempts)
+            raise self._status_error(response, method, shown, label, attempts, api)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _transport_reason(self, exc: requests.RequestException) -> str:
@@ -277,7 +277,13 @@ class CambClient:
         return self.redact(type(exc).__name__)
 
     def _status_error(
-        self, response: requests.Response, method: str, shown: str, label: str, attempts: int
+        self,
+        response: requests.Response,
+        method: str,
+        shown: str,
+        label: str,
+        attempts: int,
+        api: bool = True,
     ) -> ApiError:
         status = response.status_code
         body: Any = None
@@ -291,6 +297,12 @@ class CambClient:
         detail = body.get("detail") if isinstance(body, dict) else None
         where = f"{label}{method} {shown}: HTTP {status}"
         common: dict[str, Any] = {"status": status, "url": shown}
+        if status in (401, 403) and not api:
+            return AuthenticationError(
+                f"{where}: the media link was refused (expired or incomplete presigned URL);"
+                " fetch the run again for a fresh link",
+                **common,
+            )
         if status in (401, 403):
             hint = (
                 "the API key was refused; check CAMB_API_KEY or --api-key"

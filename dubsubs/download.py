@@ -155,8 +155,12 @@ def download(
     done = is_complete(directory, previous)
     if done is not None and previous is not None:
         return Downloaded(
-            done, int(previous["size"]), str(previous["sha256"]),
-            previous.get("content_type"), shown, skipped=True,
+            done,
+            int(previous["size"]),
+            str(previous["sha256"]),
+            previous.get("content_type"),
+            shown,
+            skipped=True,
         )
 
     part = directory / f".{base_name}.part"
@@ -233,9 +237,7 @@ def download(
         os.replace(part, target)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
-    return Downloaded(
-        target, offset, digest.hexdigest(), content_type, shown, resumes=resumes
-    )
+    return Downloaded(target, offset, digest.hexdigest(), content_type, shown, resumes=resumes)
 
 
 _READ_ERRORS = (
@@ -260,7 +262,7 @@ def _stream_into(
     overhead per byte stays small and memory stays flat."""
     raw = response.raw
     try:
-        handle = open(part, "ab" if offset else "wb")
+        handle = open(part, "ab" if offset else "wb")  # noqa: SIM115 (closed just below)
     except OSError as exc:
         raise OutputError(f"{part}: cannot write: {exc.strerror or exc}") from exc
     with handle:

@@ -19,6 +19,7 @@ request log to count what the client really sent.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -98,6 +99,7 @@ class RequestRecord:
     body: Any
     status: int
     fault: str | None = None
+    key_sent: bool = False
 
     @property
     def run_ids(self) -> list[Any]:
@@ -227,7 +229,9 @@ class Sandbox:
     def start(self) -> Sandbox:
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._server.serve_forever, args=(0.05,), name="dubsubs-sandbox",
+                target=self._server.serve_forever,
+                args=(0.05,),
+                name="dubsubs-sandbox",
                 daemon=True,
             )
             self._thread.start()
@@ -288,9 +292,7 @@ class Sandbox:
         with self._lock:
             return sorted(self._state.runs)
 
-    def add_media(
-        self, name: str, source: Path | bytes, content_type: str | None = None
-    ) -> str:
+    def add_media(self, name: str, source: Path | bytes, content_type: str | None = None) -> str:
         """Serve ``source`` at ``/media/<name>``; returns its presigned URL."""
         if content_type is None:
             content_type = CONTENT_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
@@ -408,32 +410,52 @@ class Sandbox:
         ids = body["run_ids"]
         loc: list[Any] = ["body", "run_ids"]
         if not isinstance(ids, list):
-            raise _Reply(422, {"detail": [
-                {"loc": loc, "msg": "Input should be a valid list", "type": "list_type"}
-            ]})
+            raise _Reply(
+                422,
+                {
+                    "detail": [
+                        {"loc": loc, "msg": "Input should be a valid list", "type": "list_type"}
+                    ]
+                },
+            )
         problems: list[dict[str, Any]] = []
         if len(ids) < 2:
-            problems.append({
-                "loc": loc,
-                "msg": f"List should have at least 2 items after validation, not {len(ids)}",
-                "type": "too_short",
-            })
+            problems.append(
+                {
+                    "loc": loc,
+                    "msg": f"List should have at least 2 items after validation, not {len(ids)}",
+                    "type": "too_short",
+                }
+            )
         if len(ids) > 5:
-            problems.append({
-                "loc": loc,
-                "msg": f"List should have at most 5 items after validation, not {len(ids)}",
-                "type": "too_long",
-            })
+            problems.append(
+                {
+                    "loc": loc,
+                    "msg": f"List should have at most 5 items after validation, not {len(ids)}",
+                    "type": "too_long",
+                }
+            )
         for index, value in enumerate(ids):
             if type(value) is not int:
-                problems.append({"loc": [*loc, index], "msg": "Input should be a valid integer",
-                                 "type": "int_type"})
+                problems.append(
+                    {
+                        "loc": [*loc, index],
+                        "msg": "Input should be a valid integer",
+                        "type": "int_type",
+                    }
+                )
             elif value <= 0:
-                problems.append({"loc": [*loc, index], "msg": "Input should be greater than 0",
-                                 "type": "greater_than"})
+                problems.append(
+                    {
+                        "loc": [*loc, index],
+                        "msg": "Input should be greater than 0",
+                        "type": "greater_than",
+                    }
+                )
         if len({repr(v) for v in ids}) != len(ids):
-            problems.append({"loc": loc, "msg": "List items should be unique",
-                             "type": "unique_items"})
+            problems.append(
+                {"loc": loc, "msg": "List items should be unique", "type": "unique_items"}
+            )
         if problems:
             raise _Reply(422, {"detail": problems})
         answer: dict[str, Any] = {}
@@ -453,17 +475,34 @@ class Sandbox:
         run = _path_int(run_id, "run_id")
         lang = _path_int(language, "language")
         if not 1 <= lang <= MAX_LANGUAGE_ID:
-            raise _Reply(422, {"detail": [{
-                "loc": ["path", "language"], "msg": "Input should be a valid language id",
-                "type": "enum"}]})
+            raise _Reply(
+                422,
+                {
+                    "detail": [
+                        {
+                            "loc": ["path", "language"],
+                            "msg": "Input should be a valid language id",
+                            "type": "enum",
+                        }
+                    ]
+                },
+            )
         if not isinstance(body, dict) or "output_format" not in body:
             raise _Reply(422, {"detail": [_missing(["body", "output_format"])]})
         fmt = body["output_format"]
         if fmt not in ALT_FORMATS:
-            raise _Reply(422, {"detail": [{
-                "loc": ["body", "output_format"],
-                "msg": "Input should be " + ", ".join(repr(f) for f in ALT_FORMATS),
-                "type": "enum"}]})
+            raise _Reply(
+                422,
+                {
+                    "detail": [
+                        {
+                            "loc": ["body", "output_format"],
+                            "msg": "Input should be " + ", ".join(repr(f) for f in ALT_FORMATS),
+                            "type": "enum",
+                        }
+                    ]
+                },
+            )
         self._run(run)
         key = (run, lang, str(fmt))
         with self._lock:
@@ -497,9 +536,18 @@ class Sandbox:
     def tts_media(self, run_id: str, output_type: str) -> tuple[str | None, Any]:
         run = _path_int(run_id, "run_id")
         if output_type not in ("raw_bytes", "file_url"):
-            raise _Reply(422, {"detail": [{
-                "loc": ["query", "output_type"],
-                "msg": "Input should be 'raw_bytes' or 'file_url'", "type": "enum"}]})
+            raise _Reply(
+                422,
+                {
+                    "detail": [
+                        {
+                            "loc": ["query", "output_type"],
+                            "msg": "Input should be 'raw_bytes' or 'file_url'",
+                            "type": "enum",
+                        }
+                    ]
+                },
+            )
         with self._lock:
             name = self._state.tts.get(run)
         if name is None:
@@ -538,9 +586,19 @@ def _path_int(value: str, name: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise _Reply(422, {"detail": [{
-            "loc": ["path", name], "msg": "Input should be a valid integer, unable to parse "
-            "string as an integer", "type": "int_parsing"}]}) from None
+        raise _Reply(
+            422,
+            {
+                "detail": [
+                    {
+                        "loc": ["path", name],
+                        "msg": "Input should be a valid integer, unable to parse "
+                        "string as an integer",
+                        "type": "int_parsing",
+                    }
+                ]
+            },
+        ) from None
 
 
 _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
@@ -553,7 +611,7 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
         server_version = "dubsubs-sandbox"
         sys_version = ""
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # the request log is kept in memory; nothing goes to stderr
 
         def do_GET(self) -> None:
@@ -567,8 +625,13 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             path = parts.path
             query = parse_qs(parts.query)
             self._pending: dict[str, Any] | None = {
-                "method": method, "path": path, "query": query,
-                "range": self.headers.get("Range"), "body": None, "fault": None,
+                "method": method,
+                "path": path,
+                "query": query,
+                "range": self.headers.get("Range"),
+                "body": None,
+                "fault": None,
+                "key_sent": self.headers.get("x-api-key") is not None,
             }
             try:
                 self._pending["body"] = self._read_body()
@@ -615,8 +678,13 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             try:
                 return json.loads(raw)
             except ValueError:
-                raise _Reply(422, {"detail": [{
-                    "loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}]}
+                raise _Reply(
+                    422,
+                    {
+                        "detail": [
+                            {"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}
+                        ]
+                    },
                 ) from None
 
         def _apply_fault(self, fault: Fault | None) -> None:
@@ -626,11 +694,16 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                 time.sleep(max(0.0, min(fault.delay, 30.0)))
             elif fault.kind == "status":
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-                raise _Reply(fault.status, {"detail": f"sandbox fault: HTTP {fault.status}"},
-                             headers)
+                raise _Reply(
+                    fault.status, {"detail": f"sandbox fault: HTTP {fault.status}"}, headers
+                )
 
         def _route(
-            self, method: str, path: str, query: dict[str, list[str]], body: Any,
+            self,
+            method: str,
+            path: str,
+            query: dict[str, list[str]],
+            body: Any,
             fault: Fault | None,
         ) -> int:
             segments = [s for s in path.split("/") if s]
@@ -694,17 +767,16 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             send = length
             if fault is not None and fault.kind == "drop":
-                send = min(length - 1, fault.after_bytes if fault.after_bytes is not None
-                           else length // 2)
+                send = min(
+                    length - 1, fault.after_bytes if fault.after_bytes is not None else length // 2
+                )
                 send = max(0, send)
             self._write_body(media, start, send)
             if send < length:
                 # The promised body is cut short: close so the client sees a short read.
                 self.close_connection = True
-                try:
+                with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
             return status
 
         def _write_body(self, media: _Media, start: int, count: int) -> None:
