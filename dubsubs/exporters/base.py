@@ -11,18 +11,18 @@ from typing import Any, Generic, TypeVar
 from ..errors import OptionError
 from ..model import Transcript
 
-O = TypeVar("O")
+OptionsT = TypeVar("OptionsT")
 
 
 @dataclass(frozen=True)
-class Exporter(Generic[O]):
+class Exporter(Generic[OptionsT]):
     name: str  # "srt", "vtt", "ttml", "json"
     extension: str  # ".srt"
-    options_type: type[O]
-    dumps: Callable[[Transcript, O], str]
+    options_type: type[OptionsT]
+    dumps: Callable[[Transcript, OptionsT], str]
     description: str = ""
 
-    def options(self, **values: Any) -> O:
+    def options(self, **values: Any) -> OptionsT:
         """Build this exporter's options, rejecting names it does not have."""
         known = {f.name for f in dataclasses.fields(self.options_type)}  # type: ignore[arg-type]
         unknown = sorted(set(values) - known)
@@ -33,7 +33,7 @@ class Exporter(Generic[O]):
             )
         return self.options_type(**values)
 
-    def render(self, transcript: Transcript, options: O | None = None, **values: Any) -> str:
+    def render(self, transcript: Transcript, options: OptionsT | None = None, **values: Any) -> str:
         if options is None:
             options = self.options(**values)
         elif values:

@@ -1,0 +1,46 @@
+"""Pieces shared by the sub-commands: format lists, error lines, verbosity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..exporters import EXPORTERS
+
+
+def parse_formats(_ctx: click.Context | None, _param: click.Parameter | None,
+                  value: str | None) -> list[str]:
+    """``-f srt,vtt`` -> ``["srt", "vtt"]``; every registered format when not given."""
+    if not value:
+        return list(EXPORTERS)
+    formats: list[str] = []
+    for name in (part.strip().lower() for part in value.split(",")):
+        if not name:
+            continue
+        if name not in EXPORTERS:
+            raise click.BadParameter(f"unknown format {name!r}; choose from {', '.join(EXPORTERS)}")
+        if name not in formats:
+            formats.append(name)
+    if not formats:
+        raise click.BadParameter("no format given")
+    return formats
+
+
+def formats_option(function: Any) -> Any:
+    return click.option(
+        "-f", "--formats", "formats", callback=parse_formats, metavar="LIST",
+        help=f"Comma-separated output formats (default: all of {','.join(EXPORTERS)}).",
+    )(function)
+
+
+def units_option(function: Any) -> Any:
+    return click.option(
+        "--units", type=click.Choice(["auto", "s", "ms"]), default="auto", show_default=True,
+        help="Unit of the transcript's start/end numbers; auto decides from evidence.",
+    )(function)
+
+
+def error_line(message: str) -> None:
+    """One line on stderr, never a traceback."""
+    click.secho(f"error: {message}", fg="red", err=True)

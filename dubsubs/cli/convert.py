@@ -1,0 +1,79 @@
+"""``dubsubs convert``: transcripts on disk to subtitles on disk, no network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import DubsubsError
+from ..parse import RawTranscript, iter_file
+from ..pipeline import convert_raw, output_stem
+from ._common import error_line, formats_option, units_option
+
+
+def _stem(path: str) -> str:
+    name = Path(path).name
+    for suffix in (".json", ".srt", ".vtt", ".webvtt", ".ttml", ".xml", ".dfxp"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)] or name
+    return name
+
+
+@click.command(short_help="Convert dub results or subtitle files to SRT, WebVTT, TTML and JSON.")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output-dir", required=True, type=click.Path(file_okay=False),
+              help="Directory for the outputs (created if missing).")
+@formats_option
+@units_option
+@click.option("-v", "--verbose", is_flag=True, help="Print the full timing report for each input.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units: str,
+            verbose: bool, quiet: bool) -> None:
+    """Convert each INPUT (a Camb.ai dub result, bulk or per-language result, a list of
+    dialogue items, or an SRT, WebVTT, TTML or dubsubs JSON file) into subtitle files under
+    OUTPUT_DIR, named after the input: `episode3.json` gives `episode3.srt`, `.vtt`, `.ttml`
+    and `.json`; a bulk or multi-language file gives one set per run or language, e.g.
+    `41707.es-ES.srt`.
+
+    The timing unit of JSON input is decided from evidence unless --units says it; a line per
+    transcript says what was decided and repaired (-v for the evidence). A bad input gets one
+    error line; the others are still converted, and the exit status is 1.
+    """
+    failed = 0
+    used: dict[str, str] = {}
+    for path in inputs:
+        stem = _stem(path)
+        try:
+            parts = list(iter_file(path))
+        except DubsubsError as error:
+            error_line(str(error))
+            failed += 1
+            continue
+        for part in parts:
+            if not isinstance(part, RawTranscript):
+                error_line(str(part))
+                failed += 1
+                continue
+            name = output_stem(stem, part)
+            label = part.describe()
+            if name in used:
+                error_line(f"{label}: output name {name!r} is already taken by {used[name]}; "
+                           "rename one of the inputs")
+                failed += 1
+                continue
+            try:
+                done = convert_raw(part, output_dir, name, formats, units)  # type: ignore[arg-type]
+            except DubsubsError as error:
+                error_line(str(error))
+                failed += 1
+                continue
+            used[name] = label
+            if not quiet:
+                exts = ",".join(p.suffix.lstrip(".") for p in done.paths)
+                click.echo(f"{label} -> {Path(output_dir) / name}.{{{exts}}}: {done.report.summary()}")
+                if verbose:
+                    for line in done.report.lines()[1:]:
+                        click.echo(line)
+    if failed:
+        raise SystemExit(1)

@@ -1,0 +1,456 @@
+"""Timing normalisation: decide whether a transcript's numbers are seconds or
+milliseconds, rescale the odd item written in the other unit, repair what is broken, and
+say exactly what was done.
+
+Why this exists: the Camb.ai schema documents DialogueItem ``start``/``end`` in seconds,
+but the vendor's own example sends ``"end": 5000``. No single magnitude threshold can tell
+the two apart (a chapter late in a film has values above 1000 in seconds; a 4-second clip
+in milliseconds has values below 5000), so the decision weighs several independent kinds
+of evidence, each of which compares the two readings of the same numbers:
+
+``speaking rate``  characters per second each reading implies; people speak roughly
+                   10–20 characters a second, and the two readings differ by 1000×.
+``media``          where the transcript ends against the media's duration, when known.
+``durations``      how long a typical item lasts under each reading (0.15 s to 20 s).
+``span``           how long the whole transcript lasts under each reading.
+``gaps``           how long a typical silence between items lasts under each reading.
+``whole numbers``  fractional values are almost never milliseconds; all-whole values
+                   lean a little towards milliseconds (but whole seconds do occur).
+
+Each kind gives a signed score (positive favours ms); the sum decides, and its size gives
+the confidence. Everything is pure: no I/O, input is never mutated, and the output fed
+back in (``units="ms"``) comes out unchanged.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .errors import InputError, OptionError
+from .model import MAX_MS, Cue, Transcript, Unit, UnitsDecision
+from .parse import RawItem, RawTranscript, _items
+
+UnitsOption = Literal["auto", "s", "ms"]
+
+_FACTOR: dict[str, float] = {"s": 1000.0, "ms": 1.0}
+_LOG1000 = 3.0
+
+# Plausible bands, all in seconds (log10 bounds are computed once below).
+RATE_BAND = (5.0, 30.0)  # characters per second of speech, generous on both sides
+DURATION_BAND = (0.15, 20.0)  # a typical (median) dialogue item
+SPAN_MAX_S = 48 * 3600.0  # no single transcript runs two days
+GAP_MAX_S = 120.0  # a typical (median) silence between lines
+MEDIA_BAND = (0.1, 1.05)  # where the transcript's late items end, as a share of the media
+
+#: A zero-length cue is given the time a reader needs at this rate...
+ZERO_FILL_CPS = 17.0
+#: ...but at least this long, and never past the next cue's start.
+ZERO_FILL_MIN_MS = 700
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One kind of evidence: its score (positive favours ms) and what it saw."""
+
+    kind: str
+    score: float
+    detail: str
+
+    @property
+    def favours(self) -> Unit | None:
+        if self.score > 0:
+            return "ms"
+        if self.score < 0:
+            return "s"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """What was done to one source item (``index`` is its position in the source list)."""
+
+    index: int
+    kind: Literal["rescaled", "clamped", "swapped", "dropped_empty", "reordered", "lengthened"]
+    detail: str
+
+
+@dataclass(frozen=True)
+class Report:
+    decision: UnitsDecision
+    evidence: tuple[Evidence, ...] = ()
+    repairs: tuple[Repair, ...] = ()
+    warnings: tuple[str, ...] = ()
+    items_in: int = 0
+    cues_out: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    def count(self, kind: str) -> int:
+        return sum(1 for repair in self.repairs if repair.kind == kind)
+
+    def summary(self) -> str:
+        """One line: the unit chosen and how, and what was repaired."""
+        decision = self.decision
+        how = {"auto": f"auto, {decision.confidence:.0%} confident", "given": "as given",
+               "format": "timestamps"}[decision.method]
+        unit = {"s": "seconds", "ms": "milliseconds"}[decision.unit]
+        line = f"{self.items_in} items read as {unit} ({how}) -> {self.cues_out} cues"
+        kinds = ("rescaled", "swapped", "clamped", "reordered", "lengthened", "dropped_empty")
+        labels = {"dropped_empty": "empty dropped"}
+        done = [f"{self.count(k)} {labels.get(k, k)}" for k in kinds if self.count(k)]
+        line += "; repairs: " + ", ".join(done) if done else "; no repairs"
+        if self.warnings:
+            line += f"; {len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''}"
+        return line
+
+    def lines(self) -> list[str]:
+        """The full report, for ``-v``."""
+        out = [self.summary()]
+        out += [f"  evidence {e.kind}: {e.detail} (score {e.score:+.2f}"
+                f"{', favours ' + e.favours if e.favours else ''})" for e in self.evidence]
+        out += [f"  note: {note}" for note in self.notes]
+        out += [f"  item {r.index}: {r.kind}: {r.detail}" for r in self.repairs]
+        out += [f"  warning: {w}" for w in self.warnings]
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "units": self.decision.unit,
+            "method": self.decision.method,
+            "confidence": round(self.decision.confidence, 3),
+            "evidence": [{"kind": e.kind, "score": round(e.score, 3), "favours": e.favours,
+                          "detail": e.detail} for e in self.evidence],
+            "notes": list(self.notes),
+            "repairs": [{"index": r.index, "kind": r.kind, "detail": r.detail} for r in self.repairs],
+            "warnings": list(self.warnings),
+            "items_in": self.items_in,
+            "cues_out": self.cues_out,
+        }
+
+
+# --------------------------------------------------------------------------- evidence
+
+def _band_distance(log_value: float, low: float, high: float) -> float:
+    """How many decades ``log_value`` lies outside ``[log10 low, log10 high]``."""
+    lo, hi = math.log10(low), math.log10(high)
+    if log_value < lo:
+        return lo - log_value
+    if log_value > hi:
+        return log_value - hi
+    return 0.0
+
+
+def _clip(value: float, bound: float) -> float:
+    return max(-bound, min(bound, value))
+
+
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    n = len(values)
+    mid = n // 2
+    return values[mid] if n % 2 else (values[mid - 1] + values[mid]) / 2.0
+
+
+def _quantile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def _chars(text: str) -> int:
+    return len(" ".join(text.split()))
+
+
+def _rate_margin(chars: int, duration: float) -> float:
+    """Per item: decades by which the seconds reading's speaking rate lies further from the
+    plausible band than the milliseconds reading's (positive favours ms)."""
+    x = math.log10(chars / duration)  # characters per second if the numbers are seconds
+    return _band_distance(x, *RATE_BAND) - _band_distance(x + _LOG1000, *RATE_BAND)
+
+
+def _duration_margin(duration: float) -> float:
+    x = math.log10(duration)
+    return _band_distance(x, *DURATION_BAND) - _band_distance(x - _LOG1000, *DURATION_BAND)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def _num(value: float) -> str:
+    """A source number as the source wrote it, near enough: 12, 12.5, 12.345."""
+    return str(int(value)) if value == int(value) else f"{value:.3f}".rstrip("0")
+
+
+def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = None) -> list[Evidence]:
+    """Every kind of evidence about the unit of ``items``' numbers."""
+    evidence: list[Evidence] = []
+    timed = [(item, item.end - item.start) for item in items if item.end > item.start]
+
+    spoken = [(chars, d) for item, d in timed if (chars := _chars(item.text)) > 0]
+    if spoken:
+        margins = [_clip(_rate_margin(c, d), 2.0) for c, d in spoken]
+        mean = sum(margins) / len(margins)
+        score = 2.0 * mean * math.sqrt(min(len(margins), 25))
+        cps = _median([c / d for c, d in spoken])
+        evidence.append(Evidence(
+            "speaking rate", score,
+            f"median {_fmt(cps)} chars/s if seconds, {_fmt(cps * 1000)} if milliseconds "
+            f"({len(spoken)} items; speech runs about 10-20)"))
+
+    if media_duration_ms and media_duration_ms > 0 and items:
+        ends = [item.end for item in items]
+        late = _quantile(ends, 0.9) if len(ends) >= 10 else max(ends)
+        if late > 0:
+            x = math.log10(late / media_duration_ms)  # share of the media if the numbers are ms
+            margin = _band_distance(x + _LOG1000, *MEDIA_BAND) - _band_distance(x, *MEDIA_BAND)
+            evidence.append(Evidence(
+                "media", 4.0 * _clip(margin, 3.0),
+                f"transcript ends near {_fmt(late)}; media lasts {media_duration_ms / 1000:.3f} s"))
+
+    if timed:
+        median_duration = _median([d for _, d in timed])
+        margin = _duration_margin(median_duration)
+        evidence.append(Evidence(
+            "durations", 1.5 * _clip(margin, 2.0),
+            f"median item lasts {_fmt(median_duration)} (plausible 0.15-20 s)"))
+
+    if items:
+        ends = [item.end for item in items]
+        late = _quantile(ends, 0.9) if len(ends) >= 10 else max(ends)
+        if late > 0:
+            floor = max(0.5, 0.1 * len(items))  # every item needs some time
+            x = math.log10(late)
+            margin = (_band_distance(x, floor, SPAN_MAX_S)
+                      - _band_distance(x - _LOG1000, floor, SPAN_MAX_S))
+            if margin:
+                evidence.append(Evidence(
+                    "span", _clip(margin, 3.0),
+                    f"{len(items)} items end near {_fmt(late)} "
+                    f"(plausible {_fmt(floor)} s to 48 h)"))
+
+    if len(items) >= 2:
+        ordered = sorted(items, key=lambda item: item.start)
+        gaps = [b.start - a.end for a, b in itertools.pairwise(ordered) if b.start > a.end]
+        if gaps:
+            median_gap = _median(gaps)
+            x = math.log10(median_gap)
+            margin = _band_distance(x, 1e-4, GAP_MAX_S) - _band_distance(x - _LOG1000, 1e-4, GAP_MAX_S)
+            if margin:
+                evidence.append(Evidence(
+                    "gaps", _clip(margin, 2.0),
+                    f"median silence {_fmt(median_gap)} (plausible up to {GAP_MAX_S:.0f} s)"))
+
+    if items:
+        values = [v for item in items for v in (item.start, item.end)]
+        fractional = sum(1 for v in values if abs(v - round(v)) > 1e-6)
+        if fractional:
+            share = fractional / len(values)
+            evidence.append(Evidence(
+                "whole numbers", -1.5 if share >= 0.2 else -0.5,
+                f"{fractional} of {len(values)} values have a fractional part"))
+        elif len(values) >= 4:
+            evidence.append(Evidence("whole numbers", 0.5, "every value is a whole number"))
+    return evidence
+
+
+def decide_units(items: Sequence[RawItem], media_duration_ms: float | None = None
+                 ) -> tuple[UnitsDecision, list[Evidence]]:
+    """Seconds or milliseconds, from the evidence. With none, the documented unit (s)."""
+    evidence = weigh_evidence(items, media_duration_ms)
+    total = sum(e.score for e in evidence)
+    if total == 0:
+        return UnitsDecision("s", "auto", 0.5), evidence
+    confidence = 1.0 / (1.0 + math.exp(-abs(total)))
+    return UnitsDecision("ms" if total > 0 else "s", "auto", round(confidence, 4)), evidence
+
+
+# --------------------------------------------------------------------------- item level
+
+def _own_margin(item: RawItem) -> float | None:
+    """This item's own evidence for the other unit of a pair (positive favours ms)."""
+    duration = item.end - item.start
+    if duration <= 0:
+        return None
+    margin = _clip(_duration_margin(duration), 2.0)
+    chars = _chars(item.text)
+    if chars:
+        margin += _clip(_rate_margin(chars, duration), 2.0)
+    return margin
+
+
+def find_foreign_items(items: Sequence[RawItem], unit: Unit) -> list[int]:
+    """Positions of items that are written in the other unit than ``unit``.
+
+    An item is foreign when its own numbers (speaking rate, duration) favour the other unit
+    and, read in the other unit, it sits where it stands in the list, between its
+    neighbours; or when its own evidence is overwhelming and the other reading still fits.
+    """
+    if len(items) < 3:
+        return []
+    sign = 1.0 if unit == "s" else -1.0  # turns "favours ms" into "favours the other unit"
+    scale = _FACTOR[unit]
+    other = _FACTOR["ms" if unit == "s" else "s"]
+    tolerance = 10_000.0
+    candidates = [(position, margin) for position, item in enumerate(items)
+                  if (margin := _own_margin(item)) is not None and sign * margin >= 1.0]
+    if not candidates:
+        return []
+    # Neighbours are read with the repairs found so far, so a run of several foreign items
+    # is found from its edges inwards; a few passes settle it.
+    starts = [item.start * scale for item in items]
+    ends = [item.end * scale for item in items]
+    foreign: set[int] = set()
+    last = len(items) - 1
+    for _ in range(3):
+        changed = False
+        for position, margin in candidates:
+            if position in foreign:
+                continue
+            low = starts[position - 1] - tolerance if position > 0 else -tolerance
+            high = (starts[position + 1] + tolerance if position < last
+                    else ends[position - 1] + 600_000.0)
+            item = items[position]
+            as_is, rescaled = item.start * scale, item.start * other
+            if low <= rescaled <= high and (not low <= as_is <= high or sign * margin >= 2.5):
+                foreign.add(position)
+                starts[position], ends[position] = rescaled, item.end * other
+                changed = True
+        if not changed:
+            break
+    return sorted(foreign)
+
+
+# --------------------------------------------------------------------------- normalise
+
+def _coerce(items: Any) -> RawTranscript:
+    if isinstance(items, RawTranscript):
+        return items
+    if isinstance(items, Transcript):
+        raw = [RawItem(float(c.start_ms), float(c.end_ms), c.text, c.speaker, i)
+               for i, c in enumerate(items.cues)]
+        return RawTranscript(items=raw, source="<transcript>", run_id=items.run_id,
+                             language=items.language, units="ms")
+    if isinstance(items, Iterable):
+        listed = list(items)
+        if all(isinstance(item, RawItem) for item in listed):
+            return RawTranscript(items=listed, source="<items>")
+        if all(isinstance(item, Mapping) for item in listed):
+            return RawTranscript(items=_items(listed, "<items>", ""), source="<items>")
+    raise TypeError("normalize() takes a RawTranscript, a Transcript, RawItems or DialogueItem dicts")
+
+
+def _where(raw: RawTranscript, item: RawItem) -> str:
+    return f"{raw.where}[{item.index}]"
+
+
+def normalize(
+    items: RawTranscript | Transcript | Iterable[RawItem] | Iterable[Mapping[str, Any]],
+    units: UnitsOption = "auto",
+    media_duration_ms: float | None = None,
+    *,
+    run_id: str | None = None,
+    language: str | None = None,
+) -> tuple[Transcript, Report]:
+    """Decide the unit, repair, and return ``(Transcript, Report)``.
+
+    ``units`` is ``"auto"`` (decide from evidence), ``"s"`` or ``"ms"``. Input whose format
+    carries real timestamps (SRT, WebVTT, TTML, our JSON) keeps its own unit whatever
+    ``units`` says; the report notes it. Repairs, in order: items in the other unit are
+    rescaled, negative times clamped to 0, inverted start/end swapped, empty cues dropped,
+    cues sorted by start, zero-length cues given a short duration that stops at the next
+    cue. No text is dropped except whitespace-only cues.
+    """
+    if units not in ("auto", "s", "ms"):
+        raise OptionError(f"units must be auto, s or ms, not {units!r}")
+    raw = _coerce(items)
+    source_items = raw.items
+    notes: list[str] = []
+    evidence: list[Evidence] = []
+    if raw.units is not None:
+        decision = UnitsDecision(raw.units, "format", 1.0)
+        if units != "auto" and units != raw.units:
+            notes.append(f"--units {units} ignored: this input carries real timestamps")
+    elif units != "auto":
+        decision = UnitsDecision(units, "given", 1.0)
+    else:
+        decision, evidence = decide_units(source_items, media_duration_ms)
+
+    repairs: list[Repair] = []
+    foreign: set[int] = set()
+    if decision.method == "auto":
+        foreign = set(find_foreign_items(source_items, decision.unit))
+    factor = _FACTOR[decision.unit]
+    other_unit: Unit = "ms" if decision.unit == "s" else "s"
+    other_factor = _FACTOR[other_unit]
+
+    staged: list[tuple[int, int, str, str | None, int]] = []
+    for position, item in enumerate(source_items):
+        scale = factor
+        if position in foreign:
+            scale = other_factor
+            repairs.append(Repair(item.index, "rescaled",
+                                  f"{_num(item.start)}-{_num(item.end)} read as {other_unit}"))
+        start = round(item.start * scale)
+        end = round(item.end * scale)
+        if max(start, end) > MAX_MS:
+            raise InputError(f"{_num(max(item.start, item.end))} {decision.unit} is beyond 100 days",
+                             source=raw.source, where=_where(raw, item))
+        if start < 0 or end < 0:
+            repairs.append(Repair(item.index, "clamped", f"negative time {min(start, end)} ms set to 0"))
+            start, end = max(start, 0), max(end, 0)
+        if end < start:
+            repairs.append(Repair(item.index, "swapped", f"end {end} ms was before start {start} ms"))
+            start, end = end, start
+        text = item.text.replace("\r\n", "\n").replace("\r", "\n").strip()
+        if not text:
+            repairs.append(Repair(item.index, "dropped_empty", "no text"))
+            continue
+        staged.append((start, end, text, item.speaker, item.index))
+
+    if any(staged[i][0] > staged[i + 1][0] for i in range(len(staged) - 1)):
+        previous = -1
+        for start, _, _, _, index in staged:
+            if start < previous:
+                repairs.append(Repair(index, "reordered", "started before the item listed before it"))
+            previous = max(previous, start)
+        staged.sort(key=lambda entry: entry[0])  # stable: equal starts keep source order
+
+    cues: list[Cue] = []
+    warnings: list[str] = []
+    overlaps = 0
+    next_later_start = [0] * len(staged)
+    upcoming = -1
+    for i in range(len(staged) - 1, -1, -1):
+        next_later_start[i] = upcoming
+        if i == 0 or staged[i - 1][0] != staged[i][0]:
+            upcoming = staged[i][0]
+    for i, (start, end, text, speaker, index) in enumerate(staged):
+        if end == start:
+            wanted = max(ZERO_FILL_MIN_MS, round(1000 * _chars(text) / ZERO_FILL_CPS))
+            limit = next_later_start[i]
+            end = start + wanted if limit < 0 else min(start + wanted, limit)
+            repairs.append(Repair(index, "lengthened", f"zero-length cue now lasts {end - start} ms"))
+        if i + 1 < len(staged) and end > staged[i + 1][0]:
+            overlaps += 1
+        cues.append(Cue(start, end, text, speaker))
+
+    if overlaps:
+        warnings.append(f"{overlaps} cue{'s' if overlaps > 1 else ''} overlap the next "
+                        "(kept: dialogue can overlap)")
+    if media_duration_ms and cues:
+        last = max(cue.end_ms for cue in cues)
+        if last > media_duration_ms + 1000:
+            warnings.append(f"subtitles run to {last / 1000:.3f} s, past the media's "
+                            f"{media_duration_ms / 1000:.3f} s")
+    if not cues:
+        warnings.append("no cue with text: the transcript is empty")
+
+    report = Report(decision=decision, evidence=tuple(evidence), repairs=tuple(repairs),
+                    warnings=tuple(warnings), items_in=len(source_items), cues_out=len(cues),
+                    notes=tuple(notes))
+    transcript = Transcript(tuple(cues), run_id=run_id or raw.run_id,
+                            language=language or raw.language, units=decision)
+    return transcript, report

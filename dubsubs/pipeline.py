@@ -1,0 +1,68 @@
+"""The offline pipeline in one place: parse -> normalise -> (conform) -> export -> write.
+
+The CLI's ``convert`` and ``fetch`` both go through :func:`write_outputs`, so a file
+named ``X.srt`` is produced the same way whichever command made it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .exporters import EXPORTERS, get_exporter
+from .model import Transcript
+from .normalize import Report, UnitsOption, normalize
+from .output import write_text
+from .parse import RawTranscript
+
+
+def output_stem(base: str, raw: RawTranscript) -> str:
+    """``base`` for a file holding one transcript; ``base.<key...>`` otherwise, where the
+    key is the run id and/or language (``41707.es-ES``). A bulk file's runs are named by
+    run id alone."""
+    if not raw.key:
+        return base
+    if raw.run_id is not None and raw.key[0] == raw.run_id:
+        return ".".join(raw.key)
+    return ".".join((base, *raw.key))
+
+
+def render_all(transcript: Transcript, formats: Sequence[str],
+               options: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Every requested format rendered to text, before anything is written: a failing
+    exporter leaves no partial set of files behind."""
+    options = options or {}
+    return {fmt: get_exporter(fmt).render(transcript, options.get(fmt)) for fmt in formats}
+
+
+def write_outputs(transcript: Transcript, directory: str | os.PathLike[str], stem: str,
+                  formats: Sequence[str] | None = None,
+                  options: Mapping[str, Any] | None = None) -> list[Path]:
+    """Write ``stem.<ext>`` for each format into ``directory`` (atomically); return paths."""
+    formats = list(formats or EXPORTERS)
+    rendered = render_all(transcript, formats, options)
+    folder = Path(directory)
+    return [write_text(folder / f"{stem}{get_exporter(fmt).extension}", text)
+            for fmt, text in rendered.items()]
+
+
+@dataclass(frozen=True)
+class Converted:
+    """One transcript converted: where it came from, what was written, what was done."""
+
+    raw: RawTranscript
+    transcript: Transcript
+    report: Report
+    paths: tuple[Path, ...]
+
+
+def convert_raw(raw: RawTranscript, directory: str | os.PathLike[str], stem: str,
+                formats: Sequence[str] | None = None, units: UnitsOption = "auto",
+                media_duration_ms: float | None = None,
+                options: Mapping[str, Any] | None = None) -> Converted:
+    transcript, report = normalize(raw, units, media_duration_ms)
+    paths = write_outputs(transcript, directory, stem, formats, options)
+    return Converted(raw, transcript, report, tuple(paths))
