@@ -17,9 +17,13 @@ def main() -> None:
 
 
 def _register() -> None:
+    from .altformat import alt_format
     from .convert import convert
+    from .fetch import fetch
+    from .sandbox import sandbox
+    from .tts import tts
 
-    for command in (convert,):
+    for command in (convert, fetch, alt_format, tts, sandbox):
         main.add_command(command)
 
 
