@@ -193,7 +193,7 @@ def download(
                 if resumes > max_resumes:
                     raise DownloadError(f"{label}: {shown}: range not satisfiable") from None
                 continue
-            raise DownloadError(f"{label}: {exc}") from exc
+            raise DownloadError(str(exc)) from exc
         with response:
             content_type = response.headers.get("Content-Type")
             length = _content_length(response)

@@ -201,9 +201,10 @@ def _fetch_one(
             ):
                 if not url:
                     continue
+                label = f"run {run_id}: {part.language + ' ' if part.language else ''}{role}"
                 got = _download_one(
                     client, run_id, url, directory, base, previous.get((role, stem)),
-                    options, emit, outcome,
+                    options, emit, outcome, label,
                 )
                 if got is None:
                     continue
@@ -267,6 +268,7 @@ def _download_one(
     options: FetchOptions,
     emit: Callable[[FetchEvent], None],
     outcome: RunOutcome,
+    label: str,
 ) -> Downloaded | None:
     name = base
 
@@ -276,7 +278,7 @@ def _download_one(
     try:
         got = download(
             client, url, directory, base, previous=previous, chunk_size=options.chunk_size,
-            progress=progress, what=f"run {run_id}: {base}",
+            progress=progress, what=label,
         )
     except DubsubsError as error:
         outcome.errors.append(_message(run_id, error))

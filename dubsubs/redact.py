@@ -10,8 +10,10 @@ secret the caller knows is masked wherever it appears.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 MASK = "***"
@@ -54,3 +56,39 @@ def query_secrets(url: str) -> list[str]:
         return []
     values = [pair.partition("=")[2] for pair in query.split("&")]
     return [query, *(v for v in values if len(v) >= 8)]
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that redacts each record's final message. Attach it to loggers of
+    libraries that quote URLs (urllib3 logs every request line at DEBUG)."""
+
+    def __init__(self, redact: Callable[[str], str] = redact_text) -> None:
+        super().__init__()
+        self._redact = redact
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self._redact(message)
+        if cleaned != message:
+            record.msg = cleaned
+            record.args = None
+        return True
+
+
+#: Loggers outside dubsubs that print request URLs.
+URL_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry", "requests")
+
+
+@contextlib.contextmanager
+def redacted_logging(redact: Callable[[str], str] = redact_text) -> Iterator[None]:
+    """Within the block, records from the dubsubs and HTTP-library loggers are redacted."""
+    log_filter = RedactingFilter(redact)
+    names = (*URL_LOGGERS, "dubsubs", "dubsubs.client", "dubsubs.fetch", "dubsubs.media")
+    loggers = [logging.getLogger(name) for name in names]
+    for logger in loggers:
+        logger.addFilter(log_filter)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(log_filter)

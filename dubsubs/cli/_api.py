@@ -11,6 +11,7 @@ import click
 
 from ..client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, CambClient
 from ..errors import ConfigurationError
+from ..redact import redacted_logging
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,7 +45,8 @@ def open_client(api_key: str | None, base_url: str | None, sandbox: bool) -> Ite
     if sandbox:
         from ..sandbox import Sandbox
 
-        with Sandbox() as server, CambClient(server.api_key, server.url) as client:
+        with Sandbox() as server, CambClient(server.api_key, server.url) as client, \
+                redacted_logging(client.redact):
             yield client
         return
     key = api_key or os.environ.get(API_KEY_ENV, "").strip()
@@ -53,5 +55,5 @@ def open_client(api_key: str | None, base_url: str | None, sandbox: bool) -> Ite
     url = base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
     if not url.startswith(("http://", "https://")):
         raise ConfigurationError(f"base URL {url!r} must start with http:// or https://")
-    with CambClient(key, url) as client:
+    with CambClient(key, url) as client, redacted_logging(client.redact):
         yield client

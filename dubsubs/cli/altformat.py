@@ -23,10 +23,13 @@ from ._common import error_line
               help="Directory for the file, named <run_id>.<tag>.<ext>.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=600, show_default=True,
               help="Seconds to wait for the conversion task.")
+@click.option("--poll-interval", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="First wait between status polls; it grows 1.5x per poll, up to 15 s.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @api_options
 def alt_format(run_id: int, language: str, output_format: str, output_dir: str, timeout: float,
-               quiet: bool, api_key: str | None, base_url: str | None, sandbox: bool) -> None:
+               poll_interval: float, quiet: bool, api_key: str | None, base_url: str | None,
+               sandbox: bool) -> None:
     """Ask the API for RUN_ID's dub in LANGUAGE as FORMAT, wait for the conversion task
     (polling with backoff until it ends or --timeout passes), and download the file into
     OUTPUT_DIR as `<run_id>.<tag>.<ext>`, beside the subtitles `fetch` writes."""
@@ -38,7 +41,8 @@ def alt_format(run_id: int, language: str, output_format: str, output_dir: str, 
     try:
         with open_client(api_key, base_url, sandbox) as client:
             got = fetch_alt_format(client, run_id, language, output_format, Path(output_dir),
-                                   PollPolicy(timeout=timeout), show)
+                                   PollPolicy(timeout=timeout, initial=poll_interval,
+                                              maximum=max(15.0, poll_interval)), show)
     except ConfigurationError as error:
         error_line(str(error))
         raise SystemExit(2) from None
