@@ -72,9 +72,11 @@ def test_success_without_url_asks_again() -> None:
 
 @pytest.mark.parametrize("ending", ["ERROR", "TIMEOUT", "PAYMENT_REQUIRED"])
 def test_terminal_failures(ending: str) -> None:
-    with Sandbox(alt_polls=1, alt_final_status=ending) as server:
-        with pytest.raises(TaskError, match=f"ended in {ending}: sandbox task ended"):
-            alt_format_url(quick_client(server), 1001, resolve(1), "wav", policy(FakeClock()))
+    with (
+        Sandbox(alt_polls=1, alt_final_status=ending) as server,
+        pytest.raises(TaskError, match=f"ended in {ending}: sandbox task ended"),
+    ):
+        alt_format_url(quick_client(server), 1001, resolve(1), "wav", policy(FakeClock()))
 
 
 def test_unknown_status_keeps_polling_until_timeout() -> None:

@@ -78,7 +78,7 @@ def test_fetched_srt_plays_with_the_video(sandbox: Sandbox, tmp_path: Path) -> N
 
     assert run(sandbox, "1001", "-o", str(tmp_path), "-f", "srt").exit_code == 0
     subs = list(srt.parse((tmp_path / "1001" / "1001.srt").read_text(encoding="utf-8")))
-    assert [s.content for s in subs][0].endswith("Hello, and welcome.")
+    assert len(subs) == 3 and subs[0].content.endswith("Hello, and welcome.")
     assert subs[-1].end.total_seconds() == pytest.approx(3.9)
 
 
