@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import queue
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -258,29 +260,67 @@ def _stream_into(
     total: int | None,
 ) -> bool:
     """Append the body to ``part``; True if the connection broke before the body ended.
+
     Reads the raw stream (no decoding: we asked for identity) in big chunks so the Python
-    overhead per byte stays small and memory stays flat."""
+    overhead per byte stays small and memory stays flat. For a large body the sha256 runs
+    in a second thread, fed through a short queue: hashlib releases the GIL on big buffers,
+    so hashing overlaps with receiving and writing instead of adding to them.
+    """
     raw = response.raw
+    remaining = None if total is None else total - offset
+    hasher = _Hasher(digest) if remaining is None or remaining > 4 * chunk_size else None
     try:
         handle = open(part, "ab" if offset else "wb")  # noqa: SIM115 (closed just below)
     except OSError as exc:
         raise OutputError(f"{part}: cannot write: {exc.strerror or exc}") from exc
-    with handle:
+    try:
+        with handle:
+            while True:
+                try:
+                    block = raw.read(chunk_size, decode_content=False)
+                except _READ_ERRORS:
+                    return True
+                if not block:
+                    return False
+                try:
+                    handle.write(block)
+                except OSError as exc:
+                    raise OutputError(f"{part}: cannot write: {exc.strerror or exc}") from exc
+                if hasher is not None:
+                    hasher.feed(block)
+                else:
+                    digest.update(block)
+                offset += len(block)
+                if progress is not None:
+                    progress(offset, total)
+    finally:
+        if hasher is not None:
+            hasher.finish()
+
+
+class _Hasher:
+    """Feeds blocks, in order, to a digest in a background thread (bounded queue: at most
+    a few chunks in memory)."""
+
+    def __init__(self, digest: Any, depth: int = 8) -> None:
+        self._digest = digest
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
+        self._thread = threading.Thread(target=self._run, name="dubsubs-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
         while True:
-            try:
-                block = raw.read(chunk_size, decode_content=False)
-            except _READ_ERRORS:
-                return True
-            if not block:
-                return False
-            try:
-                handle.write(block)
-            except OSError as exc:
-                raise OutputError(f"{part}: cannot write: {exc.strerror or exc}") from exc
-            digest.update(block)
-            offset += len(block)
-            if progress is not None:
-                progress(offset, total)
+            block = self._queue.get()
+            if block is None:
+                return
+            self._digest.update(block)
+
+    def feed(self, block: bytes) -> None:
+        self._queue.put(block)
+
+    def finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
 
 
 def save_stream(

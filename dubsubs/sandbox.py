@@ -608,6 +608,7 @@ _SEND_CHUNK = 1 << 20
 def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms stalls
         server_version = "dubsubs-sandbox"
         sys_version = ""
 
