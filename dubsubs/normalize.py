@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from .errors import InputError, OptionError
 from .model import MAX_MS, Cue, Transcript, Unit, UnitsDecision
-from .parse import RawItem, RawTranscript, _items
+from .parse import RawItem, RawTranscript, _items, gc_paused
 
 UnitsOption = Literal["auto", "s", "ms"]
 
@@ -135,12 +135,7 @@ class Report:
 
 def _band_distance(log_value: float, low: float, high: float) -> float:
     """How many decades ``log_value`` lies outside ``[log10 low, log10 high]``."""
-    lo, hi = math.log10(low), math.log10(high)
-    if log_value < lo:
-        return lo - log_value
-    if log_value > hi:
-        return log_value - hi
-    return 0.0
+    return _outside(log_value, math.log10(low), math.log10(high))
 
 
 def _clip(value: float, bound: float) -> float:
@@ -160,19 +155,55 @@ def _quantile(values: list[float], q: float) -> float:
 
 
 def _chars(text: str) -> int:
-    return len(" ".join(text.split()))
+    return len(text.strip())
 
 
-def _rate_margin(chars: int, duration: float) -> float:
-    """Per item: decades by which the seconds reading's speaking rate lies further from the
-    plausible band than the milliseconds reading's (positive favours ms)."""
-    x = math.log10(chars / duration)  # characters per second if the numbers are seconds
-    return _band_distance(x, *RATE_BAND) - _band_distance(x + _LOG1000, *RATE_BAND)
+_RATE_LO, _RATE_HI = math.log10(RATE_BAND[0]), math.log10(RATE_BAND[1])
+_DUR_LO, _DUR_HI = math.log10(DURATION_BAND[0]), math.log10(DURATION_BAND[1])
+
+
+def _outside(x: float, lo: float, hi: float) -> float:
+    return lo - x if x < lo else (x - hi if x > hi else 0.0)
 
 
 def _duration_margin(duration: float) -> float:
     x = math.log10(duration)
-    return _band_distance(x, *DURATION_BAND) - _band_distance(x - _LOG1000, *DURATION_BAND)
+    return _outside(x, _DUR_LO, _DUR_HI) - _outside(x - _LOG1000, _DUR_LO, _DUR_HI)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemMargins:
+    """Each item's own evidence, computed once: speaking-rate and duration margins
+    (positive favours ms), ``None`` where the item has no duration or no text."""
+
+    rate: list[float | None]
+    duration: list[float | None]
+
+    @classmethod
+    def of(cls, items: Sequence[RawItem]) -> ItemMargins:
+        rate: list[float | None] = []
+        duration: list[float | None] = []
+        log10 = math.log10
+        r_lo, r_hi, d_lo, d_hi = _RATE_LO, _RATE_HI, _DUR_LO, _DUR_HI
+        for item in items:
+            length = item.end - item.start
+            if length <= 0:
+                rate.append(None)
+                duration.append(None)
+                continue
+            x = log10(length)
+            y = x - _LOG1000
+            duration.append((d_lo - x if x < d_lo else (x - d_hi if x > d_hi else 0.0))
+                            - (d_lo - y if y < d_lo else (y - d_hi if y > d_hi else 0.0)))
+            chars = len(item.text.strip())
+            if not chars:
+                rate.append(None)
+                continue
+            x = log10(chars) - x
+            y = x + _LOG1000
+            rate.append((r_lo - x if x < r_lo else (x - r_hi if x > r_hi else 0.0))
+                        - (r_lo - y if y < r_lo else (y - r_hi if y > r_hi else 0.0)))
+        return cls(rate, duration)
 
 
 def _fmt(value: float) -> str:
@@ -184,21 +215,22 @@ def _num(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.3f}".rstrip("0")
 
 
-def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = None) -> list[Evidence]:
+def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = None,
+                   margins: ItemMargins | None = None) -> list[Evidence]:
     """Every kind of evidence about the unit of ``items``' numbers."""
     evidence: list[Evidence] = []
-    timed = [(item, item.end - item.start) for item in items if item.end > item.start]
+    margins = margins or ItemMargins.of(items)
+    timed = [item.end - item.start for item in items if item.end > item.start]
 
-    spoken = [(chars, d) for item, d in timed if (chars := _chars(item.text)) > 0]
-    if spoken:
-        margins = [_clip(_rate_margin(c, d), 2.0) for c, d in spoken]
-        mean = sum(margins) / len(margins)
-        score = 2.0 * mean * math.sqrt(min(len(margins), 25))
-        cps = _median([c / d for c, d in spoken])
+    rates = [max(-2.0, min(2.0, m)) for m in margins.rate if m is not None]
+    if rates:
+        score = 2.0 * (sum(rates) / len(rates)) * math.sqrt(min(len(rates), 25))
+        cps = _median([len(item.text.strip()) / (item.end - item.start)
+                       for item, m in zip(items, margins.rate, strict=True) if m is not None])
         evidence.append(Evidence(
             "speaking rate", score,
             f"median {_fmt(cps)} chars/s if seconds, {_fmt(cps * 1000)} if milliseconds "
-            f"({len(spoken)} items; speech runs about 10-20)"))
+            f"({len(rates)} items; speech runs about 10-20)"))
 
     if media_duration_ms and media_duration_ms > 0 and items:
         ends = [item.end for item in items]
@@ -211,7 +243,7 @@ def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = N
                 f"transcript ends near {_fmt(late)}; media lasts {media_duration_ms / 1000:.3f} s"))
 
     if timed:
-        median_duration = _median([d for _, d in timed])
+        median_duration = _median(timed)
         margin = _duration_margin(median_duration)
         evidence.append(Evidence(
             "durations", 1.5 * _clip(margin, 2.0),
@@ -256,10 +288,10 @@ def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = N
     return evidence
 
 
-def decide_units(items: Sequence[RawItem], media_duration_ms: float | None = None
-                 ) -> tuple[UnitsDecision, list[Evidence]]:
+def decide_units(items: Sequence[RawItem], media_duration_ms: float | None = None,
+                 margins: ItemMargins | None = None) -> tuple[UnitsDecision, list[Evidence]]:
     """Seconds or milliseconds, from the evidence. With none, the documented unit (s)."""
-    evidence = weigh_evidence(items, media_duration_ms)
+    evidence = weigh_evidence(items, media_duration_ms, margins)
     total = sum(e.score for e in evidence)
     if total == 0:
         return UnitsDecision("s", "auto", 0.5), evidence
@@ -269,19 +301,8 @@ def decide_units(items: Sequence[RawItem], media_duration_ms: float | None = Non
 
 # --------------------------------------------------------------------------- item level
 
-def _own_margin(item: RawItem) -> float | None:
-    """This item's own evidence for the other unit of a pair (positive favours ms)."""
-    duration = item.end - item.start
-    if duration <= 0:
-        return None
-    margin = _clip(_duration_margin(duration), 2.0)
-    chars = _chars(item.text)
-    if chars:
-        margin += _clip(_rate_margin(chars, duration), 2.0)
-    return margin
-
-
-def find_foreign_items(items: Sequence[RawItem], unit: Unit) -> list[int]:
+def find_foreign_items(items: Sequence[RawItem], unit: Unit,
+                       margins: ItemMargins | None = None) -> list[int]:
     """Positions of items that are written in the other unit than ``unit``.
 
     An item is foreign when its own numbers (speaking rate, duration) favour the other unit
@@ -294,8 +315,14 @@ def find_foreign_items(items: Sequence[RawItem], unit: Unit) -> list[int]:
     scale = _FACTOR[unit]
     other = _FACTOR["ms" if unit == "s" else "s"]
     tolerance = 10_000.0
-    candidates = [(position, margin) for position, item in enumerate(items)
-                  if (margin := _own_margin(item)) is not None and sign * margin >= 1.0]
+    margins = margins or ItemMargins.of(items)
+    candidates: list[tuple[int, float]] = []
+    for position, (rate, duration) in enumerate(zip(margins.rate, margins.duration, strict=True)):
+        if duration is None:
+            continue
+        margin = max(-2.0, min(2.0, duration)) + (0.0 if rate is None else max(-2.0, min(2.0, rate)))
+        if sign * margin >= 1.0:
+            candidates.append((position, margin))
     if not candidates:
         return []
     # Neighbours are read with the repairs found so far, so a run of several foreign items
@@ -365,7 +392,12 @@ def normalize(
     """
     if units not in ("auto", "s", "ms"):
         raise OptionError(f"units must be auto, s or ms, not {units!r}")
-    raw = _coerce(items)
+    with gc_paused():
+        return _normalize(_coerce(items), units, media_duration_ms, run_id, language)
+
+
+def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float | None,
+               run_id: str | None, language: str | None) -> tuple[Transcript, Report]:
     source_items = raw.items
     notes: list[str] = []
     evidence: list[Evidence] = []
@@ -376,12 +408,13 @@ def normalize(
     elif units != "auto":
         decision = UnitsDecision(units, "given", 1.0)
     else:
-        decision, evidence = decide_units(source_items, media_duration_ms)
+        margins = ItemMargins.of(source_items)
+        decision, evidence = decide_units(source_items, media_duration_ms, margins)
 
     repairs: list[Repair] = []
     foreign: set[int] = set()
     if decision.method == "auto":
-        foreign = set(find_foreign_items(source_items, decision.unit))
+        foreign = set(find_foreign_items(source_items, decision.unit, margins))
     factor = _FACTOR[decision.unit]
     other_unit: Unit = "ms" if decision.unit == "s" else "s"
     other_factor = _FACTOR[other_unit]

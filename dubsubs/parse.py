@@ -9,6 +9,8 @@ whose message names the source and the JSON path, e.g.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import html
 import json
 import math
@@ -71,6 +73,19 @@ class RawTranscript:
         return f"{self.source} [{'/'.join(self.key)}]" if self.key else self.source
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects:
+    its generational passes otherwise make large transcripts superlinear to load."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # --------------------------------------------------------------------------- JSON
 
 def _join(path: str, part: str | int) -> str:
@@ -106,6 +121,11 @@ def _number(value: Any, source: str, where: str) -> float:
 
 
 def _items(value: Any, source: str, where: str) -> list[RawItem]:
+    with gc_paused():
+        return _build_items(value, source, where)
+
+
+def _build_items(value: Any, source: str, where: str) -> list[RawItem]:
     if not isinstance(value, list):
         raise InputError(f"expected a list of dialogue items, got {type(value).__name__}",
                          source=source, where=where)
@@ -256,7 +276,8 @@ def loads_json(text: str, source: str) -> Any:
     if not text.strip():
         raise InputError("empty file", source=source)
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        with gc_paused():
+            return json.loads(text, parse_constant=_reject_constant)
     except ValueError as exc:
         detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         where = f"line {exc.lineno} column {exc.colno}: " if isinstance(exc, json.JSONDecodeError) else ""
@@ -360,16 +381,27 @@ class _TtmlTiming:
         raise ValueError(value)
 
 
-def _ttml_text(element: Any) -> str:
-    parts: list[str] = [element.text or ""]
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _ttml_text(element: Any, preserve: bool = False) -> str:
+    """A paragraph's text with ``<br/>`` as newlines. Unless ``xml:space="preserve"``,
+    white space is collapsed as TTML's default handling prescribes."""
+    preserve = element.get(f"{{{_XML}}}space", "preserve" if preserve else "default") == "preserve"
+
+    def squash(text: str | None) -> str:
+        return (text or "") if preserve else _XML_SPACE.sub(" ", text or "")
+
+    parts: list[str] = [squash(element.text)]
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == f"{{{_TT}}}br":
             parts.append("\n")
-        elif tag in (f"{{{_TT}}}span", f"{{{_TT}}}p"):
-            parts.append(_ttml_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
+        elif tag == f"{{{_TT}}}span":
+            parts.append(_ttml_text(child, preserve))
+        parts.append(squash(child.tail))
+    text = "".join(parts)
+    return text if preserve else "\n".join(line.strip(" ") for line in text.split("\n"))
 
 
 def _ttml(data: bytes, source: str) -> RawTranscript:

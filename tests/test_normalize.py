@@ -213,4 +213,5 @@ def test_transcript_round_trips_through_ms(values: list[tuple[int, int, str]]) -
     transcript = Transcript(tuple(cues))
     again, report = normalize(transcript)
     assert report.decision.method == "format"
-    assert [(c.start_ms, c.end_ms, c.text) for c in again.cues] == [(c.start_ms, c.end_ms, c.text) for c in cues]
+    expected = [(c.start_ms, c.end_ms, c.text.replace("\r\n", "\n").replace("\r", "\n").strip()) for c in cues]
+    assert [(c.start_ms, c.end_ms, c.text) for c in again.cues] == expected

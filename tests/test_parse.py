@@ -208,3 +208,11 @@ def test_samples_all_parse(fixtures_dir: Path) -> None:
         raws = read_file(path)
         assert raws and all(r.items for r in raws), path
         json.loads(path.read_text())
+
+
+def test_ttml_whitespace_is_collapsed_unless_preserved(tmp_path: Path) -> None:
+    doc = ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div>'
+           '<p begin="0s" end="1s">\n      Two   words\n      <br/>\n  next  line\n    </p>'
+           '<p begin="1s" end="2s" xml:space="preserve">a  b</p></div></body></tt>')
+    (raw,) = read_file(write(tmp_path, "ws.ttml", doc))
+    assert [i.text for i in raw.items] == ["Two words\nnext line", "a  b"]

@@ -1,0 +1,122 @@
+"""``dubsubs convert`` and the CLI shell, driven with click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from dubsubs import __version__
+from dubsubs.cli import main
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_version_and_help(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+    assert runner.invoke(main, ["-h"]).exit_code == 0
+
+
+def test_every_command_has_help_text() -> None:
+    for name, command in main.commands.items():
+        assert command.help and command.help.strip(), name
+        assert command.get_short_help_str(), name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{name} {param.opts}"
+
+
+def test_convert_samples_writes_every_format(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    samples = sorted((fixtures_dir / "samples").glob("*.json"))
+    result = runner.invoke(main, ["convert", *map(str, samples), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    for stem in ("episode3", "1344", "1345", "41707.es-ES", "41707.fr-FR"):
+        for ext in ("srt", "vtt", "ttml", "json"):
+            assert f"{stem}.{ext}" in names
+    assert not [n for n in names if n.endswith(".part") or n.startswith(".")]
+    assert "read as milliseconds" in result.output and "read as seconds" in result.output
+    data = json.loads((tmp_path / "1344.json").read_text())
+    assert data["cues"][0]["end"] == 5.0
+    assert data["run_id"] == "1344"
+
+
+def test_convert_one_format_and_units_given(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    sample = fixtures_dir / "samples" / "episode3.json"
+    result = runner.invoke(main, ["convert", str(sample), "-o", str(tmp_path), "-f", "srt", "--units", "s"])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["episode3.srt"]
+    assert "as given" in result.output
+
+
+def test_convert_verbose_prints_evidence(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    sample = fixtures_dir / "samples" / "bulk-vendor-ms.json"
+    result = runner.invoke(main, ["convert", str(sample), "-o", str(tmp_path), "-v", "-f", "json"])
+    assert result.exit_code == 0
+    assert "evidence speaking rate" in result.output
+
+
+def test_bad_input_among_good_ones(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "episode9.json"
+    bad.write_text('{"transcript": [{"start": "soon", "end": 1, "text": "x"}]}')
+    empty = tmp_path / "empty.json"
+    empty.write_text("")
+    good = fixtures_dir / "samples" / "episode3.json"
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["convert", str(bad), str(good), str(empty), "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"error: {bad}: transcript[0].start: expected a number, got \"soon\"" in result.output
+    assert f"error: {empty}: empty file" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "episode3.json", "episode3.srt", "episode3.ttml", "episode3.vtt"]
+
+
+def test_bulk_with_one_broken_run_still_writes_the_others(runner: CliRunner, tmp_path: Path) -> None:
+    bulk = tmp_path / "bulk.json"
+    bulk.write_text(json.dumps({"7": {"transcript": [{"start": 0, "end": 1.5, "text": "Hello."}]},
+                                "8": {"transcript": [{"start": 0, "end": "x", "text": "Hi"}]}}))
+    result = runner.invoke(main, ["convert", str(bulk), "-o", str(tmp_path / "o"), "-f", "srt"])
+    assert result.exit_code == 1
+    assert "8.transcript[0].end: expected a number" in result.output
+    assert [p.name for p in (tmp_path / "o").iterdir()] == ["7.srt"]
+
+
+def test_same_output_name_twice_is_refused(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    other = tmp_path / "a"
+    other.mkdir()
+    shutil.copy(fixtures_dir / "samples" / "episode3.json", other / "episode3.json")
+    result = runner.invoke(main, ["convert", str(fixtures_dir / "samples" / "episode3.json"),
+                                  str(other / "episode3.json"), "-o", str(tmp_path / "o"), "-f", "srt"])
+    assert result.exit_code == 1
+    assert "output name 'episode3' is already taken" in result.output
+
+
+def test_unknown_format_is_a_usage_error(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["convert", str(fixtures_dir / "samples" / "episode3.json"),
+                                  "-o", str(tmp_path), "-f", "srt,docx"])
+    assert result.exit_code == 2
+    assert "unknown format 'docx'" in result.output
+
+
+def test_any_format_converts_to_any_other(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    runner.invoke(main, ["convert", str(fixtures_dir / "samples" / "episode3.json"), "-o", str(first)])
+    reference = json.loads((first / "episode3.json").read_text())["cues"]
+    for ext in ("srt", "vtt", "ttml", "json"):
+        again = tmp_path / ext
+        result = runner.invoke(main, ["convert", str(first / f"episode3.{ext}"), "-o", str(again), "-f", "json"])
+        assert result.exit_code == 0, result.output
+        cues = json.loads((again / "episode3.json").read_text())["cues"]
+        assert [(c["start"], c["end"], c["text"]) for c in cues] == [
+            (c["start"], c["end"], c["text"]) for c in reference], ext
+        if ext in ("vtt", "ttml", "json"):
+            assert [c["speaker"] for c in cues] == [c["speaker"] for c in reference], ext
