@@ -201,6 +201,9 @@ class Sandbox:
         self.bulk_malformed = set(bulk_malformed)
         self._signing_key = secrets.token_bytes(32)
         self._lock = threading.Lock()
+        self._in_flight = 0
+        #: The most requests the sandbox was answering at the same moment.
+        self.max_in_flight = 0
         self._state = _State()
         self._server = _Server((host, port), _make_handler(self))
         self._server.daemon_threads = True
@@ -356,6 +359,15 @@ class Sandbox:
                     fault.hits += 1
                     return fault
         return None
+
+    def _enter(self) -> None:
+        with self._lock:
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
 
     def _record(self, record: RequestRecord) -> None:
         with self._lock:
@@ -622,6 +634,13 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             self._handle("POST")
 
         def _handle(self, method: str) -> None:
+            sandbox._enter()
+            try:
+                self._handle_counted(method)
+            finally:
+                sandbox._leave()
+
+        def _handle_counted(self, method: str) -> None:
             parts = urlsplit(self.path)
             path = parts.path
             query = parse_qs(parts.query)

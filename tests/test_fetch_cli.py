@@ -224,3 +224,40 @@ def test_every_command_has_help() -> None:
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0 and len(result.output) > 200, name
         assert main.commands[name].short_help
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_jobs_bounds_concurrent_downloads(sandbox: Sandbox, tmp_path: Path, jobs: int) -> None:
+    ids = [str(i) for i in range(7001, 7007)]
+    for run_id in ids:
+        sandbox.clone_run(1001, int(run_id))
+    sandbox.add_fault(Fault(path=r"^/media/", kind="slow", delay=0.05, times=1000))
+    result = run(sandbox, *ids, "-o", str(tmp_path), "--jobs", str(jobs), "-q")
+    assert result.exit_code == 0, result.output
+    assert sandbox.count("GET", r"^/media/") == 12
+    assert sandbox.max_in_flight <= jobs
+    assert sandbox.max_in_flight >= min(jobs, 2)  # the pool did overlap the slow answers
+
+
+def test_sandbox_command_serves_until_stopped(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import requests
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dubsubs", "sandbox", "--port", "0", "--api-key", "k-123",
+         "--fault", "status:/dub-result/1001:503:1"],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        url = first.split(" on ")[1].split(" ")[0]
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/apis")
+        headers = {"x-api-key": "k-123"}
+        assert requests.get(f"{url}/dub-result/1001", headers=headers, timeout=5).status_code == 503
+        assert requests.get(f"{url}/dub-result/1001", headers=headers, timeout=5).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
