@@ -261,3 +261,22 @@ def test_sandbox_command_serves_until_stopped(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_terminal_progress_follows_runs_and_bytes(sandbox: Sandbox, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from dubsubs.cli.fetch import _TerminalProgress
+    from dubsubs.client import CambClient
+    from dubsubs.fetch import FetchOptions, fetch_runs
+
+    labels: list[str] = []
+    with CambClient(sandbox.api_key, sandbox.url) as api, _TerminalProgress(2) as progress:
+        def spy(event):  # type: ignore[no-untyped-def]
+            progress(event)
+            labels.append(progress.current)
+
+        outcomes = fetch_runs(api, [1001, 1003], tmp_path, FetchOptions(jobs=1, chunk_size=4096),
+                              spy)
+        assert progress.bar.pos == 2
+    assert all(o.ok for o in outcomes)
+    assert "1001 4 kB/19 kB" in labels and "1001.audio 16 kB/17 kB" in labels
