@@ -52,6 +52,10 @@ ZERO_FILL_CPS = 17.0
 ZERO_FILL_MIN_MS = 700
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """One kind of evidence: its score (positive favours ms) and what it saw."""
@@ -97,7 +101,8 @@ class Report:
         how = {"auto": f"auto, {decision.confidence:.0%} confident", "given": "as given",
                "format": "timestamps"}[decision.method]
         unit = {"s": "seconds", "ms": "milliseconds"}[decision.unit]
-        line = f"{self.items_in} items read as {unit} ({how}) -> {self.cues_out} cues"
+        line = (f"{_plural(self.items_in, 'item')} read as {unit} ({how}) -> "
+                f"{_plural(self.cues_out, 'cue')}")
         kinds = ("rescaled", "swapped", "clamped", "reordered", "lengthened", "dropped_empty")
         labels = {"dropped_empty": "empty dropped"}
         done = [f"{self.count(k)} {labels.get(k, k)}" for k in kinds if self.count(k)]

@@ -7,9 +7,15 @@ from typing import Any
 
 from ..errors import UnknownFormatError
 from ..model import Transcript
+from . import json_, srt, ttml, vtt
 from .base import Exporter
 
 EXPORTERS: dict[str, Exporter[Any]] = {}
+
+
+def _register(*exporters: Exporter[Any]) -> None:
+    for exporter in exporters:
+        EXPORTERS[exporter.name] = exporter
 
 
 def get_exporter(name: str) -> Exporter[Any]:
@@ -29,5 +35,7 @@ def export(transcript: Transcript, fmt: str, options: Any = None, **values: Any)
     """
     return get_exporter(fmt).render(transcript, options, **values)
 
+
+_register(srt.EXPORTER, vtt.EXPORTER, ttml.EXPORTER, json_.EXPORTER)
 
 __all__ = ["EXPORTERS", "Exporter", "export", "get_exporter"]
