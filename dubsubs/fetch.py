@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from . import __version__
 from .client import CambClient, JsonDict
-from .download import Downloaded, download
+from .download import Downloaded, download, is_complete
 from .errors import DubsubsError, InputError
 from .exporters import EXPORTERS, get_exporter
 from .media import probe_duration_ms
@@ -216,6 +216,15 @@ def _fetch_one(
                     "size": got.size, "sha256": got.sha256, "content_type": got.content_type,
                     "duration_ms": probed, "source_url": redact_url(url),
                 })
+        else:
+            # Media from an earlier fetch stays listed (and keeps serving as evidence).
+            for role in ("video", "audio"):
+                entry = previous.get((role, stem))
+                if entry is not None and is_complete(directory, entry):
+                    outcome.files.append(entry)
+                    kept = entry.get("duration_ms")
+                    if duration_ms is None and isinstance(kept, int):
+                        duration_ms = kept
         missing = [r for r, u in (("video", part.video_url), ("audio", part.audio_url)) if not u]
         try:
             transcript, report = normalize(

@@ -280,3 +280,14 @@ def test_terminal_progress_follows_runs_and_bytes(sandbox: Sandbox, tmp_path: Pa
         assert progress.bar.pos == 2
     assert all(o.ok for o in outcomes)
     assert "1001 4 kB/19 kB" in labels and "1001.audio 16 kB/17 kB" in labels
+
+
+def test_no_media_rerun_keeps_earlier_media_listed(sandbox: Sandbox, tmp_path: Path) -> None:
+    assert run(sandbox, "1001", "-o", str(tmp_path)).exit_code == 0
+    assert run(sandbox, "1001", "-o", str(tmp_path), "--no-media").exit_code == 0
+    data = manifest(tmp_path / "1001")
+    assert {f["name"] for f in data["files"] if f["role"] in ("video", "audio")} == {
+        "1001.mp4", "1001.audio.mp3"}
+    assert data["transcripts"][0]["media_duration_ms"] == 4046
+    assert run(sandbox, "1001", "-o", str(tmp_path)).exit_code == 0
+    assert sandbox.count("GET", r"^/media/") == 2  # only the first fetch downloaded
