@@ -291,3 +291,20 @@ def test_no_media_rerun_keeps_earlier_media_listed(sandbox: Sandbox, tmp_path: P
     assert data["transcripts"][0]["media_duration_ms"] == 4046
     assert run(sandbox, "1001", "-o", str(tmp_path)).exit_code == 0
     assert sandbox.count("GET", r"^/media/") == 2  # only the first fetch downloaded
+
+
+def test_fetched_subtitles_read_back_with_independent_readers(
+    sandbox: Sandbox, tmp_path: Path, ebu_tt_d_schema: Any
+) -> None:
+    import webvtt
+    from lxml import etree
+
+    assert run(sandbox, "1002", "-o", str(tmp_path), "--no-media").exit_code == 0
+    folder = tmp_path / "1002"
+    captions = webvtt.read(str(folder / "1002.es-ES.vtt"))
+    assert [c.text.split(">")[-1] for c in captions][0].endswith("Hola y bienvenidos.")
+    assert (captions[0].start, captions[-1].end) == ("00:00:00.000", "00:00:03.900")
+    ttml = etree.parse(str(folder / "1002.fr-FR.ttml"))
+    ebu_tt_d_schema.assertValid(ttml)
+    cues = json.loads((folder / "1002.fr-FR.json").read_text(encoding="utf-8"))
+    assert cues["language"] == "fr-FR"
