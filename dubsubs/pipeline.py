@@ -17,6 +17,7 @@ from .model import Transcript
 from .normalize import Report, UnitsOption, normalize
 from .output import write_text
 from .parse import RawTranscript
+from .style import Preset, StyleReport, conform
 
 
 def output_stem(base: str, raw: RawTranscript) -> str:
@@ -57,12 +58,25 @@ class Converted:
     transcript: Transcript
     report: Report
     paths: tuple[Path, ...]
+    style: StyleReport | None = None
+
+    def summary(self) -> str:
+        line = self.report.summary()
+        return f"{line}; {self.style.summary()}" if self.style is not None else line
 
 
 def convert_raw(raw: RawTranscript, directory: str | os.PathLike[str], stem: str,
                 formats: Sequence[str] | None = None, units: UnitsOption = "auto",
                 media_duration_ms: float | None = None,
-                options: Mapping[str, Any] | None = None) -> Converted:
+                options: Mapping[str, Any] | None = None,
+                preset: Preset | None = None) -> Converted:
+    """Normalise one raw transcript, fit it to ``preset`` (if any, other than ``none``),
+    and write every format."""
     transcript, report = normalize(raw, units, media_duration_ms)
+    style: StyleReport | None = None
+    if preset is not None:
+        transcript, style = conform(transcript, preset)
+        if style.preset == "none" and not style.offset_ms:
+            style = None
     paths = write_outputs(transcript, directory, stem, formats, options)
-    return Converted(raw, transcript, report, tuple(paths))
+    return Converted(raw, transcript, report, tuple(paths), style)

@@ -120,3 +120,31 @@ def test_any_format_converts_to_any_other(runner: CliRunner, fixtures_dir: Path,
             (c["start"], c["end"], c["text"]) for c in reference], ext
         if ext in ("vtt", "ttml", "json"):
             assert [c["speaker"] for c in cues] == [c["speaker"] for c in reference], ext
+
+
+def test_convert_with_a_preset_splits_and_keeps_the_dialogue(runner: CliRunner, tmp_path: Path) -> None:
+    long_item = {"start": 0, "end": 12.0, "speaker": "A",
+                 "text": "This is a rather long line of dialogue that nobody could read as one subtitle, "
+                         "because it runs on and on, well past what a viewer can take in at once."}
+    source = tmp_path / "long.json"
+    source.write_text(json.dumps({"transcript": [long_item]}))
+    out = tmp_path / "o"
+    result = runner.invoke(main, ["convert", str(source), "-o", str(out), "--preset", "netflix",
+                                  "--fps", "25", "-f", "json,srt"])
+    assert result.exit_code == 0, result.output
+    assert "style netflix" in result.output
+    data = json.loads((out / "long.json").read_text())
+    assert len(data["cues"]) > 1
+    assert [d["text"] for d in data["dialogue"]] == [long_item["text"]]
+    words = " ".join(c["text"] for c in data["cues"]).split()
+    assert words == long_item["text"].split()
+    check = runner.invoke(main, ["check", str(out / "long.srt"), "--preset", "netflix", "--fps", "25"])
+    assert check.exit_code == 0, check.output
+
+
+def test_convert_offset_without_preset(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["convert", str(fixtures_dir / "samples" / "episode3.json"), "-o",
+                                  str(tmp_path), "-f", "json", "--offset", "10s"])
+    assert result.exit_code == 0, result.output
+    cues = json.loads((tmp_path / "episode3.json").read_text())["cues"]
+    assert cues[0]["start"] == 10.48

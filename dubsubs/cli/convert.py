@@ -9,7 +9,9 @@ import click
 from ..errors import DubsubsError
 from ..parse import RawTranscript, iter_file
 from ..pipeline import convert_raw, output_stem
+from ..style import Preset
 from ._common import error_line, formats_option, units_option
+from ._style_options import style_options
 
 
 def _stem(path: str) -> str:
@@ -28,8 +30,9 @@ def _stem(path: str) -> str:
 @units_option
 @click.option("-v", "--verbose", is_flag=True, help="Print the full timing report for each input.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@style_options
 def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units: str,
-            verbose: bool, quiet: bool) -> None:
+            verbose: bool, quiet: bool, preset: Preset) -> None:
     """Convert each INPUT (a Camb.ai dub result, bulk or per-language result, a list of
     dialogue items, or an SRT, WebVTT, TTML or dubsubs JSON file) into subtitle files under
     OUTPUT_DIR, named after the input: `episode3.json` gives `episode3.srt`, `.vtt`, `.ttml`
@@ -37,8 +40,10 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
     `41707.es-ES.srt`.
 
     The timing unit of JSON input is decided from evidence unless --units says it; a line per
-    transcript says what was decided and repaired (-v for the evidence). A bad input gets one
-    error line; the others are still converted, and the exit status is 1.
+    transcript says what was decided and repaired (-v for the evidence). With --preset
+    (netflix, bbc, ...) long items are split and timed to that delivery spec; the JSON output
+    keeps the original dialogue. A bad input gets one error line; the others are still
+    converted, and the exit status is 1.
     """
     failed = 0
     used: dict[str, str] = {}
@@ -63,7 +68,8 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
                 failed += 1
                 continue
             try:
-                done = convert_raw(part, output_dir, name, formats, units)  # type: ignore[arg-type]
+                done = convert_raw(part, output_dir, name, formats, units,  # type: ignore[arg-type]
+                                   preset=preset)
             except DubsubsError as error:
                 error_line(str(error))
                 failed += 1
@@ -71,9 +77,13 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
             used[name] = label
             if not quiet:
                 exts = ",".join(p.suffix.lstrip(".") for p in done.paths)
-                click.echo(f"{label} -> {Path(output_dir) / name}.{{{exts}}}: {done.report.summary()}")
+                click.echo(f"{label} -> {Path(output_dir) / name}.{{{exts}}}: {done.summary()}")
                 if verbose:
                     for line in done.report.lines()[1:]:
                         click.echo(line)
+                    if done.style is not None:
+                        for change in done.style.timing_changes:
+                            click.echo(f"  cue {change.cue}: {change.what}: "
+                                       f"{change.before} -> {change.after} ms")
     if failed:
         raise SystemExit(1)

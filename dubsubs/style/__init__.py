@@ -1,0 +1,231 @@
+"""Make a transcript fit a delivery spec, and check that it does.
+
+::
+
+    from dubsubs.style import get_preset, conform, check
+
+    preset = get_preset("netflix", fps="23.976", max_cps=15)
+    styled, report = conform(transcript, preset)
+    assert check(styled.cues, preset, language=styled.language).ok
+
+``conform`` splits long items into cues (:mod:`.segment`), lays text out in lines
+(:mod:`.linebreak`), fixes timing on the frame grid (:mod:`.timing`) and shifts by an
+offset or programme start timecode. The original items are kept in
+``Transcript.dialogue``. With the default preset ``none`` the transcript comes back
+unchanged. Nothing here reads or writes files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Any
+
+from ..errors import OptionError
+from ..model import Cue, Transcript
+from .check import CheckReport, Violation, check, format_json, format_text
+from .presets import DEFAULT_FPS, FRAME_RATES, PRESETS, LanguageLimits, Preset, parse_fps
+from .segment import merge_dual_speakers, segment_cue
+from .timing import (
+    TimingChange,
+    TimingLimits,
+    frames_to_timecode,
+    retime,
+    shift,
+    timecode_to_frames,
+    timecode_to_ms,
+)
+
+
+def get_preset(name: str = "none", **overrides: Any) -> Preset:
+    """The preset called ``name`` with ``overrides`` (``max_cps=15``, ``fps="29.97"``...)
+    applied. ``None`` values are ignored; an unknown name or option raises
+    :class:`~dubsubs.errors.OptionError`."""
+    try:
+        preset = PRESETS[name.lower()]
+    except KeyError:
+        raise OptionError(f"unknown preset {name!r}; choose from {', '.join(PRESETS)}") from None
+    preset = preset.with_overrides(**overrides)
+    limit_names = {
+        "max_chars_per_line",
+        "max_lines",
+        "max_cps",
+        "min_duration_ms",
+        "max_duration_ms",
+        "min_gap_frames",
+        "close_gap_ms",
+    }
+    if preset.name == "none" and limit_names & preset.overridden:
+        # Limits given without a preset: apply them, with segmentation and timing.
+        preset = replace(preset, name="custom", segment=True, timing=True)
+    return preset
+
+
+def preset_from_options(
+    name: str | None = None,
+    fps: str | float | Fraction | None = None,
+    *,
+    max_chars: int | None = None,
+    max_lines: int | None = None,
+    max_cps: float | None = None,
+    min_duration_ms: int | None = None,
+    max_duration_ms: int | None = None,
+    min_gap_frames: int | None = None,
+    offset_ms: int | None = None,
+    start_timecode: str | None = None,
+) -> Preset:
+    """CLI option values -> a :class:`Preset`; ``None`` means "not given"."""
+    preset = get_preset(
+        name or "none",
+        fps=None if fps is None else parse_fps(fps),
+        max_chars_per_line=max_chars,
+        max_lines=max_lines,
+        max_cps=max_cps,
+        min_duration_ms=min_duration_ms,
+        max_duration_ms=max_duration_ms,
+        min_gap_frames=min_gap_frames,
+        offset_ms=offset_ms,
+        start_timecode=start_timecode,
+    )
+    if preset.start_timecode is not None:
+        timecode_to_frames(preset.start_timecode, preset.fps)  # validate now, not mid-run
+    return preset
+
+
+@dataclass(frozen=True, slots=True)
+class StyleReport:
+    """What :func:`conform` did."""
+
+    preset: str
+    language: str | None
+    items: int
+    cues: int
+    split_items: tuple[int, ...] = ()  # 1-based indexes of items cut into several cues
+    timing_changes: tuple[TimingChange, ...] = field(default_factory=tuple)
+    offset_ms: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "preset": self.preset,
+            "language": self.language,
+            "items": self.items,
+            "cues": self.cues,
+            "split_items": list(self.split_items),
+            "timing_changes": [
+                {"cue": c.cue, "what": c.what, "before_ms": c.before, "after_ms": c.after}
+                for c in self.timing_changes
+            ],
+            "offset_ms": self.offset_ms,
+        }
+
+    def summary(self) -> str:
+        if self.preset == "none" and not self.offset_ms:
+            return "style: none (cues as given)"
+        lang = f", {self.language}" if self.language else ""
+        parts = [f"style {self.preset}{lang}: {self.items} items -> {self.cues} cues"]
+        if self.split_items:
+            count = len(self.split_items)
+            parts.append(f"{count} item{'' if count == 1 else 's'} split")
+        if self.timing_changes:
+            kinds: dict[str, int] = {}
+            for change in self.timing_changes:
+                kinds[change.what] = kinds.get(change.what, 0) + 1
+            parts.append(", ".join(f"{n} {what}" for what, n in sorted(kinds.items())))
+        if self.offset_ms:
+            parts.append(f"shifted {self.offset_ms:+d} ms")
+        return "; ".join(parts)
+
+
+def total_offset_ms(preset: Preset) -> int:
+    """The preset's offset plus its programme start timecode, in ms."""
+    offset = preset.offset_ms
+    if preset.start_timecode:
+        offset += timecode_to_ms(preset.start_timecode, preset.fps)
+    return offset
+
+
+def conform(
+    transcript: Transcript,
+    preset: Preset | str = "none",
+    *,
+    fps: str | float | Fraction | None = None,
+) -> tuple[Transcript, StyleReport]:
+    """``transcript`` made to fit ``preset`` (picked for ``transcript.language``).
+
+    Items are split and laid out, shifted by the offset and start timecode, then timed on
+    the frame grid. Cues come back sorted; the original items are kept in
+    ``dialogue`` (shifted with the cues, so both describe the same media timeline).
+    The preset ``none`` with no offset returns ``transcript`` itself.
+    """
+    if isinstance(preset, str):
+        preset = get_preset(preset)
+    if fps is not None:
+        preset = preset.with_overrides(fps=parse_fps(fps))
+    limits = preset.for_language(transcript.language)
+    items = transcript.cues
+    if limits.is_lossless:
+        return transcript, StyleReport(limits.name, transcript.language, len(items), len(items))
+    cues: list[Cue] = []
+    split: list[int] = []
+    if limits.segment:
+        for index, item in enumerate(items, 1):
+            pieces = segment_cue(item, limits, transcript.language)
+            if len(pieces) > 1:
+                split.append(index)
+            cues.extend(pieces)
+        cues.sort(key=lambda c: c.start_ms)  # overlapping items can interleave
+        cues = merge_dual_speakers(cues, limits)
+    else:
+        cues = list(items)
+    # Shift before the timing pass, so that cues land on the frame grid of the programme
+    # timeline (a start timecode of 10:00:00:00 included), not of the media file.
+    offset = total_offset_ms(limits)
+    cues = shift(cues, offset)
+    changes: list[TimingChange] = []
+    if limits.timing:
+        cues, changes = retime(
+            cues,
+            TimingLimits(
+                fps=limits.fps,
+                min_gap_frames=limits.min_gap_frames,
+                close_gap_ms=limits.close_gap_ms,
+                min_duration_ms=limits.min_duration_ms,
+                max_duration_ms=limits.max_duration_ms,
+                max_cps=limits.max_cps,
+            ),
+        )
+    original = transcript.dialogue if transcript.dialogue is not None else items
+    dialogue = tuple(shift(original, offset))
+    styled = replace(transcript, cues=tuple(cues), dialogue=dialogue)
+    report = StyleReport(
+        limits.name,
+        transcript.language,
+        len(items),
+        len(cues),
+        tuple(split),
+        tuple(changes),
+        offset,
+    )
+    return styled, report
+
+
+__all__ = [
+    "DEFAULT_FPS",
+    "FRAME_RATES",
+    "PRESETS",
+    "CheckReport",
+    "LanguageLimits",
+    "Preset",
+    "StyleReport",
+    "Violation",
+    "check",
+    "conform",
+    "format_json",
+    "format_text",
+    "frames_to_timecode",
+    "get_preset",
+    "parse_fps",
+    "preset_from_options",
+    "timecode_to_frames",
+    "total_offset_ms",
+]

@@ -1,0 +1,238 @@
+"""Frame-accurate timing: the frame grid, SMPTE timecode (drop-frame included) and the
+timing pass that fixes durations and gaps.
+
+Frame rates are exact :class:`fractions.Fraction` values (``24000/1001``, never
+``23.976``), so frame <-> millisecond conversion never drifts over a long programme.
+A cue's start is snapped *up* to the next frame boundary, so a cue never appears before
+its speech starts; its end is snapped to the nearest frame.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from ..errors import OptionError
+from ..model import MAX_MS, Cue
+
+# --- the frame grid ---------------------------------------------------------------------
+
+
+def ms_to_frames(ms: int, fps: Fraction) -> int:
+    """The frame nearest to ``ms`` (halves round up). Exact integer arithmetic."""
+    p, q = fps.numerator, fps.denominator
+    return (2 * ms * p + 1000 * q) // (2000 * q)
+
+
+def ms_to_frames_ceil(ms: int, fps: Fraction) -> int:
+    """The first frame whose start, in whole ms, is at or after ``ms`` (so an already
+    snapped time stays on its frame)."""
+    frame = ms * fps.numerator // (1000 * fps.denominator)
+    return frame if frames_to_ms(frame, fps) >= ms else frame + 1
+
+
+def frames_to_ms(frames: int, fps: Fraction) -> int:
+    """The whole millisecond nearest to the start of frame ``frames`` (halves round up)."""
+    p, q = fps.numerator, fps.denominator
+    return (2000 * frames * q + p) // (2 * p)
+
+
+def snap_ms(ms: int, fps: Fraction) -> int:
+    """``ms`` moved to the nearest frame boundary (as whole ms). Idempotent for any
+    fps up to 1000: a whole-ms rounding error is under a frame."""
+    return frames_to_ms(ms_to_frames(ms, fps), fps)
+
+
+# --- SMPTE timecode ---------------------------------------------------------------------
+
+_TIMECODE = re.compile(r"^(\d{1,3}):(\d{2}):(\d{2})([:;.,])(\d{2,3})$")
+
+
+def _nominal(fps: Fraction) -> int:
+    return round(fps)
+
+
+def is_drop_frame_rate(fps: Fraction) -> bool:
+    """Drop-frame timecode exists for 29.97 and 59.94 only."""
+    return fps in (Fraction(30000, 1001), Fraction(60000, 1001))
+
+
+def _drop_per_minute(fps: Fraction) -> int:
+    return 2 * _nominal(fps) // 30
+
+
+def timecode_to_frames(timecode: str, fps: Fraction, drop_frame: bool | None = None) -> int:
+    """``"10:00:00:00"`` -> frame count at ``fps``.
+
+    ``drop_frame=None`` reads the separator: ``;`` (or ``.``/``,``) before the frames
+    means drop-frame, ``:`` means non-drop. Drop-frame at a rate other than 29.97/59.94,
+    a frame number past the rate, or a frame label that drop-frame skips, is an error.
+    """
+    match = _TIMECODE.match(timecode.strip())
+    if not match:
+        raise OptionError(f"timecode {timecode!r} is not HH:MM:SS:FF (or HH:MM:SS;FF for drop-frame)")
+    hours, minutes, seconds, separator, frame = match.groups()
+    h, m, s, f = int(hours), int(minutes), int(seconds), int(frame)
+    if drop_frame is None:
+        drop_frame = separator != ":"
+    nominal = _nominal(fps)
+    if m > 59 or s > 59 or f >= nominal:
+        raise OptionError(f"timecode {timecode!r} is out of range at {float(fps):g} fps")
+    if drop_frame and not is_drop_frame_rate(fps):
+        raise OptionError(f"drop-frame timecode {timecode!r} needs 29.97 or 59.94 fps, not {float(fps):g}")
+    frames = ((h * 60 + m) * 60 + s) * nominal + f
+    if drop_frame:
+        drop = _drop_per_minute(fps)
+        if s == 0 and m % 10 != 0 and f < drop:
+            raise OptionError(
+                f"timecode {timecode!r} does not exist in drop-frame "
+                f"(frames 0-{drop - 1} of this minute are skipped)"
+            )
+        total_minutes = h * 60 + m
+        frames -= drop * (total_minutes - total_minutes // 10)
+    return frames
+
+
+def frames_to_timecode(frames: int, fps: Fraction, drop_frame: bool = False) -> str:
+    """Frame count -> ``"HH:MM:SS:FF"`` (``"HH:MM:SS;FF"`` when drop-frame)."""
+    if frames < 0:
+        raise OptionError(f"negative frame count {frames}")
+    nominal = _nominal(fps)
+    if drop_frame:
+        if not is_drop_frame_rate(fps):
+            raise OptionError(f"drop-frame timecode needs 29.97 or 59.94 fps, not {float(fps):g}")
+        drop = _drop_per_minute(fps)
+        per_minute = nominal * 60 - drop
+        per_ten = per_minute * 10 + drop
+        tens, rest = divmod(frames, per_ten)
+        frames += drop * 9 * tens
+        if rest > drop:
+            frames += drop * ((rest - drop) // per_minute)
+    f = frames % nominal
+    s = frames // nominal % 60
+    m = frames // (nominal * 60) % 60
+    h = frames // (nominal * 3600)
+    return f"{h:02d}:{m:02d}:{s:02d}{';' if drop_frame else ':'}{f:02d}"
+
+
+def timecode_to_ms(timecode: str, fps: Fraction, drop_frame: bool | None = None) -> int:
+    """The media time of a timecode, in whole ms (frame count / fps)."""
+    return frames_to_ms(timecode_to_frames(timecode, fps, drop_frame), fps)
+
+
+def ms_to_timecode(ms: int, fps: Fraction, drop_frame: bool = False) -> str:
+    return frames_to_timecode(ms_to_frames(ms, fps), fps, drop_frame)
+
+
+# --- the timing pass --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimingLimits:
+    """What the timing pass enforces; built from a preset."""
+
+    fps: Fraction
+    min_gap_frames: int = 0
+    close_gap_ms: int = 0
+    min_duration_ms: int | None = None
+    max_duration_ms: int | None = None
+    max_cps: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimingChange:
+    """One adjustment the timing pass made, for the report."""
+
+    cue: int  # 1-based, in output order
+    what: str  # "extended", "gap-closed", "trimmed"
+    before: tuple[int, int]  # (start, end) in ms, snapped to frames, before the change
+    after: tuple[int, int]
+
+
+def reading_chars(text: str) -> int:
+    """Characters a viewer reads: everything except line breaks."""
+    return len(text) - text.count("\n") - text.count("\r")
+
+
+def needed_ms(text: str, limits: TimingLimits) -> int:
+    """Shortest display time for ``text`` under the reading-speed and duration limits."""
+    need = limits.min_duration_ms or 0
+    if limits.max_cps:
+        # +1: the check measures whole ms after frame rounding; keep a hair of margin.
+        need = max(need, math.ceil(reading_chars(text) * 1000 / limits.max_cps) + 1)
+    if limits.max_duration_ms is not None:
+        need = min(need, limits.max_duration_ms)
+    return need
+
+
+def shift(cues: Sequence[Cue], offset_ms: int) -> list[Cue]:
+    """Every cue moved by ``offset_ms`` (may be negative); a cue pushed before 0 is an error."""
+    if offset_ms == 0:
+        return list(cues)
+    out = []
+    for index, cue in enumerate(cues, 1):
+        start, end = cue.start_ms + offset_ms, cue.end_ms + offset_ms
+        if start < 0:
+            raise OptionError(
+                f"offset {offset_ms} ms moves cue {index} before 0 (it starts at {cue.start_ms} ms)"
+            )
+        if end > MAX_MS:
+            raise OptionError(f"offset {offset_ms} ms moves cue {index} past the 100-day limit")
+        out.append(replace(cue, start_ms=start, end_ms=end))
+    return out
+
+
+def retime(
+    cues: Sequence[Cue],
+    limits: TimingLimits,
+) -> tuple[list[Cue], list[TimingChange]]:
+    """Fit sorted ``cues`` to the frame grid and the gap/duration limits.
+
+    In order: starts snap up to a frame (never earlier than the speech), ends to the
+    nearest frame; a cue shorter than its reading time or the minimum duration is
+    extended into free time (up to the next cue less the minimum gap, and no longer than
+    the maximum duration); a gap smaller than ``close_gap_ms`` is closed down to the
+    minimum gap; an end that crowds the next cue is trimmed back to leave the minimum gap.
+    Starts never move except by snapping. Work is in whole frames, linear in the cues.
+    """
+    fps = limits.fps
+    p, q = fps.numerator, fps.denominator
+    gap = limits.min_gap_frames
+    n = len(cues)
+    starts = [ms_to_frames_ceil(c.start_ms, fps) for c in cues]
+    ends = [max(ms_to_frames(c.end_ms, fps), s + 1) for c, s in zip(cues, starts, strict=True)]
+    original = list(zip(starts, ends, strict=True))
+    max_frames = math.floor(Fraction(limits.max_duration_ms) * fps / 1000) if limits.max_duration_ms else None
+    changes: list[TimingChange] = []
+    for i in range(n):
+        start, end = starts[i], ends[i]
+        room = starts[i + 1] - gap if i + 1 < n else None  # last end allowed before the next
+        need = -(-needed_ms(cues[i].text, limits) * p // (1000 * q))  # ceil
+        what = ""
+        if end - start < need:
+            target = start + need
+            if room is not None:
+                target = min(target, room)
+            if target > end:
+                end, what = target, "extended"
+        if room is not None and limits.close_gap_ms:
+            free = starts[i + 1] - end
+            if gap < free and free * 1000 * q < limits.close_gap_ms * p:
+                end, what = room, "gap-closed"
+        if max_frames is not None and end - start > max_frames:
+            end = start + max_frames
+        if room is not None and end > room:
+            end, what = max(room, start + 1), "trimmed"
+        ends[i] = end
+        if what:
+            before = (frames_to_ms(original[i][0], fps), frames_to_ms(original[i][1], fps))
+            after = (frames_to_ms(start, fps), frames_to_ms(end, fps))
+            changes.append(TimingChange(i + 1, what, before, after))
+    out = [
+        replace(cue, start_ms=frames_to_ms(s, fps), end_ms=frames_to_ms(e, fps))
+        for cue, s, e in zip(cues, starts, ends, strict=True)
+    ]
+    return out, changes
