@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dubsubs.client import CambClient  # noqa: E402
-from dubsubs.fetch import FetchOptions, fetch_runs  # noqa: E402
-from dubsubs.sandbox import Fault, Sandbox  # noqa: E402
+from dubsubs.client import CambClient
+from dubsubs.fetch import FetchOptions, fetch_runs
+from dubsubs.sandbox import Fault, Sandbox
 
 CHILD = """
 import sys
