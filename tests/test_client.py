@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import email.utils
 import socket
+import string
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dubsubs.client import (
     CambClient,
@@ -24,7 +27,7 @@ from dubsubs.errors import (
     ServerError,
     TransportError,
 )
-from dubsubs.redact import redact_text, redact_url
+from dubsubs.redact import QUERY_MASK, redact_text, redact_url
 from dubsubs.sandbox import Fault, Sandbox
 
 # ------------------------------------------------------------------ bulk planning
@@ -304,3 +307,18 @@ def test_parse_retry_after() -> None:
     now = time.time()
     date = email.utils.formatdate(now + 30, usegmt=True)
     assert parse_retry_after(date, now=now) == pytest.approx(30, abs=1.5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    signature=st.text(alphabet=string.ascii_uppercase + string.digits + "%+=_", min_size=8,
+                      max_size=64),
+    path=st.text(alphabet=string.ascii_lowercase + "/.-", min_size=1, max_size=30),
+    framing=st.sampled_from(["{}", "url: {} (Caused by x)", "'{}'", "<{}>", "GET {} HTTP/1.1"]),
+)
+def test_redact_text_removes_any_signature(signature: str, path: str, framing: str) -> None:
+    url = f"https://bucket.example/{path}?X-Amz-Expires=600&X-Amz-Signature={signature}"
+    for shown in (url, url.split("://", 1)[1].split("/", 1)[1]):  # full URL or bare path
+        text = redact_text(framing.format(shown))
+        assert signature not in text.replace(QUERY_MASK, "")
+        assert "X-Amz" not in text
