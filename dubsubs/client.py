@@ -377,7 +377,8 @@ class CambClient:
         """Results for many runs, each on its own: a dict for a run that came back, the
         error for one that did not. Ids are de-duplicated; they go to the bulk endpoint in
         calls of 2 to 5, a single id to the single endpoint. An id the bulk answer leaves
-        out is asked for alone; a bulk call that fails as a whole fails its runs only."""
+        out is asked for alone, and so is every id of a bulk call refused with 422 or 404;
+        a bulk call that fails otherwise (5xx, transport) fails its runs only."""
         ids = unique_run_ids(run_ids)
         outcome: dict[int, JsonDict | DubsubsError] = {}
         for chunk in plan_bulk_chunks(ids):
@@ -386,6 +387,13 @@ class CambClient:
                 continue
             try:
                 body = self.dub_results_bulk(chunk)
+            except (ApiValidationError, NotFoundError) as exc:
+                # The bulk call refused the set as a whole (e.g. runs of different types,
+                # or one unknown id): ask for each run alone so each fails on its own.
+                log.info("bulk call refused (%s); asking for %d runs one by one", exc, len(chunk))
+                for run_id in chunk:
+                    outcome[run_id] = self._single_outcome(run_id)
+                continue
             except DubsubsError as exc:
                 for run_id in chunk:
                     outcome[run_id] = exc

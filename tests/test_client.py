@@ -322,3 +322,15 @@ def test_redact_text_removes_any_signature(signature: str, path: str, framing: s
         text = redact_text(framing.format(shown))
         assert signature not in text.replace(QUERY_MASK, "")
         assert "X-Amz" not in text
+
+
+@pytest.mark.parametrize("status", [422, 404])
+def test_refused_bulk_call_falls_back_to_single_calls(
+    sandbox: Sandbox, client: CambClient, status: int
+) -> None:
+    sandbox.add_fault(Fault(path=r"/dubbing-results$", status=status))
+    results = client.dub_results([1001, 1002, 4444])
+    assert isinstance(results[1001], dict) and isinstance(results[1002], dict)
+    assert isinstance(results[4444], NotFoundError)
+    assert sandbox.count("POST", r"/dubbing-results$") == 1
+    assert sandbox.count("GET", r"/dub-result/") == 3
