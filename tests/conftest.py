@@ -23,3 +23,44 @@ def ebu_tt_d_schema():  # type: ignore[no-untyped-def]
     from lxml import etree
 
     return etree.XMLSchema(etree.parse(str(EBU_TT_D_XSD)))
+
+
+# --- API sandbox (dubsubs.sandbox): a real HTTP server on 127.0.0.1 for HTTP tests -------
+
+
+class SleepRecorder:
+    """Stands in for ``time.sleep`` in a RetryPolicy: records the waits, spends none."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+@pytest.fixture
+def sandbox():  # type: ignore[no-untyped-def]
+    """A fresh sandbox per test, so faults and the request log never leak between tests."""
+    from dubsubs.sandbox import Sandbox
+
+    with Sandbox(api_key="test-key-7f3a9c2e51d4") as server:
+        yield server
+
+
+@pytest.fixture
+def sleeps() -> SleepRecorder:
+    return SleepRecorder()
+
+
+@pytest.fixture
+def client(sandbox, sleeps):  # type: ignore[no-untyped-def]
+    """A CambClient on the sandbox whose retries wait for nothing but record each delay."""
+    from dubsubs.client import CambClient, RetryPolicy
+
+    with CambClient(
+        sandbox.api_key,
+        sandbox.url,
+        timeout=(2.0, 5.0),
+        retry=RetryPolicy(attempts=4, base_delay=0.5, max_delay=4.0, sleep=sleeps, rng=lambda: 0.5),
+    ) as api:
+        yield api

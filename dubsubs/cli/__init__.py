@@ -17,10 +17,14 @@ def main() -> None:
 
 
 def _register() -> None:
+    from .altformat import alt_format
     from .check import check_command
     from .convert import convert
+    from .fetch import fetch
+    from .sandbox import sandbox
+    from .tts import tts
 
-    for command in (convert, check_command):
+    for command in (convert, check_command, fetch, alt_format, tts, sandbox):
         main.add_command(command)
 
 

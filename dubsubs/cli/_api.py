@@ -1,0 +1,59 @@
+"""Options shared by the commands that talk to the API: key, base URL, the sandbox."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import click
+
+from ..client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, CambClient
+from ..errors import ConfigurationError
+from ..redact import redacted_logging
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+NO_KEY = (
+    f"no API key: set {API_KEY_ENV} (export {API_KEY_ENV}=...) or pass --api-key; "
+    "--sandbox runs against a local sandbox without one"
+)
+
+
+def api_options(function: F) -> F:
+    """``--api-key``, ``--base-url`` and ``--sandbox``."""
+    function = click.option(
+        "--sandbox", is_flag=True,
+        help="Start the built-in sandbox API on 127.0.0.1 and use it: no key, no network.",
+    )(function)
+    function = click.option(
+        "--base-url", metavar="URL", default=None,
+        help=f"API base URL [env {BASE_URL_ENV}; default {DEFAULT_BASE_URL}].",
+    )(function)
+    function = click.option(
+        "--api-key", metavar="KEY", default=None,
+        help=f"Camb.ai API key [env {API_KEY_ENV}]. Prefer the variable: "
+        "a key on the command line lands in shell history.",
+    )(function)
+    return function
+
+
+@contextlib.contextmanager
+def open_client(api_key: str | None, base_url: str | None, sandbox: bool) -> Iterator[CambClient]:
+    """A client on the real API, or on a sandbox started for the duration of the block."""
+    if sandbox:
+        from ..sandbox import Sandbox
+
+        with Sandbox() as server, CambClient(server.api_key, server.url) as client, \
+                redacted_logging(client.redact):
+            yield client
+        return
+    key = api_key or os.environ.get(API_KEY_ENV, "").strip()
+    if not key:
+        raise ConfigurationError(NO_KEY)
+    url = base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
+    if not url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"base URL {url!r} must start with http:// or https://")
+    with CambClient(key, url) as client, redacted_logging(client.redact):
+        yield client

@@ -1,0 +1,129 @@
+"""``dubsubs fetch``: run ids in, per run a folder of media, subtitles and a manifest."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import ConfigurationError, DubsubsError
+from ..fetch import FetchEvent, FetchOptions, RunOutcome, fetch_runs, read_ids_file
+from ._api import api_options, open_client
+from ._common import error_line, formats_option, units_option
+
+
+def _size(count: int | None) -> str:
+    if count is None:
+        return "?"
+    return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count / 1e3:.0f} kB"
+
+
+class _TerminalProgress:
+    """A bar over runs whose label shows the file being downloaded, for a terminal."""
+
+    def __init__(self, runs: int) -> None:
+        self.current = ""
+        self.bar: Any = click.progressbar(
+            length=runs, label="runs", file=sys.stderr, show_pos=True,
+            item_show_func=lambda _item: self.current or None,
+        )
+
+    def __enter__(self) -> _TerminalProgress:
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(*exc)
+
+    def __call__(self, event: FetchEvent) -> None:
+        if event.kind == "bytes":
+            self.current = f"{event.name} {_size(event.done)}/{_size(event.total)}"
+            self.bar.update(0)
+        elif event.kind == "run-done":
+            self.current = ""
+            self.bar.update(1)
+
+
+def _report(outcome: RunOutcome, quiet: bool) -> None:
+    if outcome.ok and quiet:
+        return
+    if outcome.ok:
+        names = ", ".join(f["name"] for f in outcome.files)
+        media = ""
+        if outcome.downloaded or outcome.skipped:
+            media = f" ({outcome.downloaded} downloaded, {outcome.skipped} already complete)"
+        click.echo(f"run {outcome.run_id} -> {outcome.directory}: {names}{media}")
+        for line in outcome.summaries:
+            click.echo(f"  {line}")
+        for warning in outcome.warnings:
+            click.echo(f"  warning: {warning}")
+        return
+    for message in outcome.errors:
+        error_line(message)
+
+
+@click.command(short_help="Fetch dub results by run id: media, subtitles and a manifest per run.")
+@click.argument("run_ids", nargs=-1, metavar="RUN_ID...")
+@click.option("--ids-file", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="Read more run ids from FILE, one per line; '#' starts a comment.")
+@click.option("-o", "--output-dir", required=True, type=click.Path(file_okay=False),
+              help="Directory that receives one folder per run (created if missing).")
+@formats_option
+@units_option
+@click.option("--no-media", is_flag=True, help="Skip the video and audio downloads.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Runs fetched at the same time.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only; no progress.")
+@api_options
+def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, formats: list[str],
+          units: str, no_media: bool, jobs: int, quiet: bool, api_key: str | None,
+          base_url: str | None, sandbox: bool) -> None:
+    """Fetch each RUN_ID's dub result from the Camb.ai API into OUTPUT_DIR/<run_id>/: the
+    dubbed video and the subtitles under one name so players load them together
+    (`1001.mp4`, `1001.srt`, `1001.vtt`, `1001.ttml`, `1001.json`), the audio as
+    `1001.audio.<ext>`, and `manifest.json` (every file with size and sha256, the timing
+    decision and repairs, warnings, source URLs without their signatures). A run dubbed
+    into several languages gets one set per language (`1002.es-ES.srt`).
+
+    Many ids go to the bulk endpoint 2 to 5 at a time. Media is streamed, resumed after a
+    dropped connection, and not fetched again when the manifest shows it complete. Each run
+    succeeds or fails on its own: the exit status is 0 only if all did.
+
+    Try it without a key: `dubsubs fetch 1001 1002 --sandbox -o out/`.
+    """
+    try:
+        ids = list(run_ids) + (read_ids_file(ids_file) if ids_file else [])
+        if not ids:
+            raise click.UsageError("give at least one RUN_ID or --ids-file")
+        options = FetchOptions(
+            formats=tuple(formats), units=units, media=not no_media, jobs=jobs,  # type: ignore[arg-type]
+        )
+        terminal = not quiet and sys.stderr.isatty()
+
+        def plain(event: FetchEvent) -> None:
+            # Not a terminal: one block of lines per run as soon as it is done.
+            if event.kind == "run-done" and event.outcome is not None:
+                _report(event.outcome, quiet)
+
+        with open_client(api_key, base_url, sandbox) as client:
+            if terminal:
+                with _TerminalProgress(len(set(ids))) as progress:
+                    outcomes = fetch_runs(client, ids, Path(output_dir), options, progress)
+            else:
+                outcomes = fetch_runs(client, ids, Path(output_dir), options, plain)
+    except ConfigurationError as error:
+        error_line(str(error))
+        raise SystemExit(2) from None
+    except DubsubsError as error:
+        error_line(str(error))
+        raise SystemExit(1) from None
+    if terminal:
+        for outcome in outcomes:
+            _report(outcome, quiet)
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        error_line(f"{len(failed)} of {len(outcomes)} runs failed: "
+                   + ", ".join(str(o.run_id) for o in failed))
+        raise SystemExit(1)

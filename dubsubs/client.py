@@ -1,0 +1,485 @@
+"""HTTP access to the Camb.ai API: endpoints in, plain dicts out.
+
+:class:`CambClient` owns a ``requests.Session`` (given or its own), connect/read timeouts
+and a :class:`RetryPolicy`; nothing here is global. Errors come out as the typed tree in
+:mod:`dubsubs.errors`, with messages built from redacted URLs: the API key and the query
+string of a presigned URL never reach an exception message, because ``requests``
+exceptions (which quote the full URL) are never chained into ours.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import math
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from .errors import (
+    ApiError,
+    ApiValidationError,
+    AuthenticationError,
+    DubsubsError,
+    InputError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+)
+from .redact import query_secrets, redact_text, redact_url
+
+DEFAULT_BASE_URL = "https://client.camb.ai/apis"
+BASE_URL_ENV = "CAMB_API_BASE_URL"
+API_KEY_ENV = "CAMB_API_KEY"
+
+BULK_MIN = 2
+BULK_MAX = 5
+
+ALT_FORMATS = ("flac", "wav", "mp3", "aac", "m4a", "mkv", "mp4", "mov", "mxf")
+
+log = logging.getLogger("dubsubs.client")
+
+JsonDict = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to wait before trying again.
+
+    ``attempts`` counts every try, the first included. The n-th retry waits
+    ``min(max_delay, base_delay * 2**n)`` plus up to ``jitter`` of that again, unless the
+    server sent ``Retry-After``, which is honoured up to ``max_retry_after``. ``sleep`` is
+    injectable so tests can observe the waits without spending them.
+    """
+
+    attempts: int = 4
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+    max_retry_after: float = 60.0
+    jitter: float = 0.25
+    retry_statuses: frozenset[int] = frozenset({408, 409, 429})
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    rng: Callable[[], float] = field(default=random.random, compare=False)
+
+    def should_retry_status(self, status: int) -> bool:
+        return status in self.retry_statuses or 500 <= status <= 599
+
+    def delay(self, retry_index: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number ``retry_index`` (0 for the first retry)."""
+        if retry_after is not None:
+            return max(0.0, min(retry_after, self.max_retry_after))
+        backoff = min(self.max_delay, self.base_delay * 2.0 ** min(retry_index, 60))
+        return float(min(self.max_delay, backoff * (1.0 + self.jitter * self.rng())))
+
+
+NO_RETRY = RetryPolicy(attempts=1)
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds from now: delta-seconds or an HTTP date; ``None`` if absent
+    or unreadable."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if math.isnan(seconds) or math.isinf(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def plan_bulk_chunks(run_ids: Iterable[int]) -> list[list[int]]:
+    """Split ids (already unique) into the fewest bulk calls of 2 to 5 ids, sizes as even
+    as possible, so no call carries a lone id. One id gives ``[[id]]``: the caller sends
+    that through the single-run endpoint."""
+    ids = list(run_ids)
+    if len(ids) <= 1:
+        return [ids] if ids else []
+    calls = math.ceil(len(ids) / BULK_MAX)
+    size, extra = divmod(len(ids), calls)
+    chunks: list[list[int]] = []
+    start = 0
+    for index in range(calls):
+        end = start + size + (1 if index < extra else 0)
+        chunks.append(ids[start:end])
+        start = end
+    return chunks
+
+
+def unique_run_ids(run_ids: Iterable[int | str]) -> list[int]:
+    """Positive integer run ids, first occurrence kept; a bad id raises InputError."""
+    seen: dict[int, None] = {}
+    for raw in run_ids:
+        text = str(raw).strip()
+        if not text.isdigit() or int(text) <= 0:
+            raise InputError(f"run id {raw!r} is not a positive integer")
+        seen.setdefault(int(text), None)
+    return list(seen)
+
+
+def _validation_detail_text(detail: Any) -> str:
+    """FastAPI's ``[{"loc": [...], "msg": ..., "type": ...}]`` as ``body.run_ids: msg``."""
+    if isinstance(detail, list):
+        parts = []
+        for item in detail:
+            if isinstance(item, Mapping):
+                loc = ".".join(str(p) for p in item.get("loc") or [])
+                msg = str(item.get("msg", "invalid"))
+                parts.append(f"{loc}: {msg}" if loc else msg)
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    if detail is None:
+        return "request rejected"
+    return str(detail)
+
+
+class CambClient:
+    """The Camb.ai endpoints dubsubs uses. Thread-safe for concurrent calls as long as the
+    session is (``requests.Session`` is, for plain GET/POST use)."""
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str = DEFAULT_BASE_URL,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = (10.0, 60.0),
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        if not api_key:
+            raise ValueError("api_key is required")
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.retry = retry if retry is not None else RetryPolicy()
+        self._api_key = api_key
+        self._secrets: set[str] = {api_key}
+        self._owns_session = session is None
+        self.session = session if session is not None else requests.Session()
+        # Enough pooled connections for a bounded pool of download threads.
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32)
+        if self._owns_session:
+            self.session.mount("http://", adapter)
+            self.session.mount("https://", adapter)
+
+    def __repr__(self) -> str:  # never show the key
+        return f"CambClient(base_url={self.base_url!r})"
+
+    def close(self) -> None:
+        if self._owns_session:
+            self.session.close()
+
+    def __enter__(self) -> CambClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- redaction
+
+    def redact(self, text: str) -> str:
+        """``text`` with the key, known signatures and any query string removed."""
+        return redact_text(text, self._secrets)
+
+    def _remember_secrets(self, url: str) -> None:
+        self._secrets.update(query_secrets(url))
+
+    # ----------------------------------------------------------------- transport
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        stream: bool = False,
+        api: bool = True,
+        what: str | None = None,
+    ) -> requests.Response:
+        """Send a request with retries and return a 2xx response (206 included).
+
+        ``api=False`` is for presigned media URLs: the key is not sent to them. ``what``
+        names the thing for messages (``"run 1001"``). Raises the typed errors; the
+        returned response must be closed by the caller when ``stream`` is true.
+        """
+        self._remember_secrets(url)
+        shown = redact_url(url)
+        label = f"{what}: " if what else ""
+        send_headers: dict[str, str] = {}
+        if api:
+            send_headers["x-api-key"] = self._api_key
+            send_headers["Accept"] = "application/json"
+        if headers:
+            send_headers.update(headers)
+        policy = self.retry
+        attempts = max(1, policy.attempts)
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    json=json,
+                    params=params,
+                    headers=send_headers,
+                    timeout=self.timeout,
+                    stream=stream,
+                    allow_redirects=True,
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                reason = self._transport_reason(exc)
+                if last:
+                    raise TransportError(
+                        f"{label}{method} {shown}: {reason} (after {attempts} attempts)",
+                        url=shown,
+                    ) from None
+                delay = policy.delay(attempt)
+                log.info("%s%s %s: %s; retrying in %.2fs", label, method, shown, reason, delay)
+                policy.sleep(delay)
+                continue
+            except requests.RequestException as exc:
+                raise TransportError(
+                    f"{label}{method} {shown}: {self._transport_reason(exc)}", url=shown
+                ) from None
+            status = response.status_code
+            if 200 <= status < 300:
+                return response
+            if policy.should_retry_status(status) and not last:
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                delay = policy.delay(attempt, retry_after)
+                response.close()
+                log.info("%s%s %s: HTTP %d; retrying in %.2fs", label, method, shown, status, delay)
+                policy.sleep(delay)
+                continue
+            raise self._status_error(response, method, shown, label, attempts, api)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _transport_reason(self, exc: requests.RequestException) -> str:
+        if isinstance(exc, requests.ConnectTimeout):
+            return "connect timed out"
+        if isinstance(exc, requests.ReadTimeout):
+            return "read timed out"
+        if isinstance(exc, requests.ConnectionError):
+            return "connection failed"
+        return self.redact(type(exc).__name__)
+
+    def _status_error(
+        self,
+        response: requests.Response,
+        method: str,
+        shown: str,
+        label: str,
+        attempts: int,
+        api: bool = True,
+    ) -> ApiError:
+        status = response.status_code
+        body: Any = None
+        try:
+            if "json" in response.headers.get("Content-Type", ""):
+                body = response.json()
+        except ValueError:
+            body = None
+        finally:
+            response.close()
+        detail = body.get("detail") if isinstance(body, dict) else None
+        where = f"{label}{method} {shown}: HTTP {status}"
+        common: dict[str, Any] = {"status": status, "url": shown}
+        if status in (401, 403) and not api:
+            return AuthenticationError(
+                f"{where}: the media link was refused (expired or incomplete presigned URL);"
+                " fetch the run again for a fresh link",
+                **common,
+            )
+        if status in (401, 403):
+            hint = (
+                "the API key was refused; check CAMB_API_KEY or --api-key"
+                if status == 401
+                else "the API key lacks permission for this"
+            )
+            return AuthenticationError(f"{where}: {hint}", **common)
+        if status == 404:
+            return NotFoundError(f"{where}: not found", **common)
+        if status == 422:
+            text = self.redact(_validation_detail_text(detail))
+            return ApiValidationError(f"{where}: {text}", detail=detail, **common)
+        retried = f" (after {attempts} attempts)" if attempts > 1 else ""
+        if status == 429:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            return RateLimitedError(
+                f"{where}: rate limited{retried}", retry_after=retry_after, **common
+            )
+        if 500 <= status <= 599:
+            return ServerError(f"{where}: server error{retried}", **common)
+        extra = f": {self.redact(str(detail))}" if detail else ""
+        return ApiError(f"{where}{extra}", **common)
+
+    def _json(self, response: requests.Response, method: str, url: str, what: str) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError(
+                f"{what}: {method} {redact_url(url)}: answer is not JSON",
+                status=response.status_code,
+                url=redact_url(url),
+            ) from None
+        finally:
+            response.close()
+
+    def _url(self, path: str) -> str:
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    # ----------------------------------------------------------------- dub results
+
+    def dub_result(self, run_id: int) -> JsonDict:
+        """``GET /dub-result/{run_id}``: the result object (or one keyed by language)."""
+        what = f"run {run_id}"
+        url = self._url(f"dub-result/{run_id}")
+        try:
+            body = self._json(self.request("GET", url, what=what), "GET", url, what)
+        except NotFoundError as exc:
+            raise NotFoundError(
+                f"run {run_id}: no such dubbing run (HTTP 404)",
+                status=404,
+                url=exc.url,
+                run_id=str(run_id),
+            ) from None
+        if not isinstance(body, dict):
+            raise InputError(f"answer is a {type(body).__name__}, not an object", source=what)
+        return body
+
+    def dub_results_bulk(self, run_ids: list[int]) -> JsonDict:
+        """``POST /dubbing-results`` with 2 to 5 ids: the raw answer, keyed by id string."""
+        if not BULK_MIN <= len(run_ids) <= BULK_MAX:
+            raise ValueError(f"bulk calls take {BULK_MIN} to {BULK_MAX} ids, got {len(run_ids)}")
+        url = self._url("dubbing-results")
+        what = "runs " + ", ".join(map(str, run_ids))
+        body = self._json(
+            self.request("POST", url, json={"run_ids": run_ids}, what=what), "POST", url, what
+        )
+        if not isinstance(body, dict):
+            raise InputError(f"bulk answer is a {type(body).__name__}, not an object", source=what)
+        return body
+
+    def dub_results(self, run_ids: Iterable[int | str]) -> dict[int, JsonDict | DubsubsError]:
+        """Results for many runs, each on its own: a dict for a run that came back, the
+        error for one that did not. Ids are de-duplicated; they go to the bulk endpoint in
+        calls of 2 to 5, a single id to the single endpoint. An id the bulk answer leaves
+        out is asked for alone, and so is every id of a bulk call refused with 422 or 404;
+        a bulk call that fails otherwise (5xx, transport) fails its runs only."""
+        ids = unique_run_ids(run_ids)
+        outcome: dict[int, JsonDict | DubsubsError] = {}
+        for chunk in plan_bulk_chunks(ids):
+            if len(chunk) == 1:
+                outcome[chunk[0]] = self._single_outcome(chunk[0])
+                continue
+            try:
+                body = self.dub_results_bulk(chunk)
+            except (ApiValidationError, NotFoundError) as exc:
+                # The bulk call refused the set as a whole (e.g. runs of different types,
+                # or one unknown id): ask for each run alone so each fails on its own.
+                log.info("bulk call refused (%s); asking for %d runs one by one", exc, len(chunk))
+                for run_id in chunk:
+                    outcome[run_id] = self._single_outcome(run_id)
+                continue
+            except DubsubsError as exc:
+                for run_id in chunk:
+                    outcome[run_id] = exc
+                continue
+            for run_id in chunk:
+                entry = body.get(str(run_id))
+                if entry is None:
+                    log.info("run %d missing from the bulk answer; asking for it alone", run_id)
+                    outcome[run_id] = self._single_outcome(run_id)
+                elif not isinstance(entry, dict):
+                    outcome[run_id] = InputError(
+                        f"bulk answer entry is a {type(entry).__name__}, not an object",
+                        source=f"run {run_id}",
+                    )
+                else:
+                    outcome[run_id] = entry
+        return {run_id: outcome[run_id] for run_id in ids}
+
+    def _single_outcome(self, run_id: int) -> JsonDict | DubsubsError:
+        try:
+            return self.dub_result(run_id)
+        except DubsubsError as exc:
+            return exc
+
+    # ----------------------------------------------------------------- alt format
+
+    def alt_format(self, run_id: int, language_id: int, output_format: str) -> JsonDict:
+        """``POST /dub-alt-format/{run_id}/{language}``: ``{output_url}`` or ``{task_id}``."""
+        what = f"run {run_id}"
+        url = self._url(f"dub-alt-format/{run_id}/{language_id}")
+        body = self._json(
+            self.request("POST", url, json={"output_format": output_format}, what=what),
+            "POST",
+            url,
+            what,
+        )
+        if not isinstance(body, dict):
+            raise InputError(f"alt-format answer is a {type(body).__name__}", source=what)
+        return body
+
+    def alt_format_status(self, task_id: str) -> JsonDict:
+        """``GET /dub-alt-format/{task_id}``: ``{status, output_url?, ...}``."""
+        what = f"task {task_id}"
+        url = self._url(f"dub-alt-format/{task_id}")
+        body = self._json(self.request("GET", url, what=what), "GET", url, what)
+        if not isinstance(body, dict):
+            raise InputError(f"task status is a {type(body).__name__}", source=what)
+        return body
+
+    # ----------------------------------------------------------------- tts
+
+    def tts_result_stream(self, run_id: int) -> requests.Response:
+        """``GET /tts-result/{run_id}`` as a streaming response of FLAC bytes; close it."""
+        url = self._url(f"tts-result/{run_id}")
+        return self.request(
+            "GET",
+            url,
+            params={"output_type": "raw_bytes"},
+            headers={"Accept": "audio/flac, */*"},
+            stream=True,
+            what=f"tts run {run_id}",
+        )
+
+    def tts_result_url(self, run_id: int) -> str:
+        """``GET /tts-result/{run_id}?output_type=file_url``: the presigned URL."""
+        what = f"tts run {run_id}"
+        url = self._url(f"tts-result/{run_id}")
+        body = self._json(
+            self.request("GET", url, params={"output_type": "file_url"}, what=what),
+            "GET",
+            url,
+            what,
+        )
+        output_url = body.get("output_url") if isinstance(body, dict) else None
+        if not isinstance(output_url, str) or not output_url:
+            raise InputError("answer has no output_url", source=what)
+        self._remember_secrets(output_url)
+        return output_url
+
+    # ----------------------------------------------------------------- media
+
+    def open_media(self, url: str, *, start: int = 0, what: str | None = None) -> requests.Response:
+        """Open a presigned media URL for streaming, from byte ``start`` (a Range request
+        when non-zero). The key is not sent; content encoding is refused so byte offsets
+        mean file offsets."""
+        headers = {"Accept-Encoding": "identity"}
+        if start:
+            headers["Range"] = f"bytes={start}-"
+        return self.request("GET", url, headers=headers, stream=True, api=False, what=what)
