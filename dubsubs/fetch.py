@@ -37,6 +37,7 @@ from .output import write_text
 from .parse import RawTranscript, iter_json
 from .pipeline import output_stem, render_all
 from .redact import redact_url
+from .style import Preset, StyleReport, conform
 
 log = logging.getLogger("dubsubs.fetch")
 
@@ -51,6 +52,7 @@ class FetchOptions:
     media: bool = True
     jobs: int = 4
     chunk_size: int = 1 << 20
+    preset: Preset | None = None  # delivery spec applied after normalising (None: as is)
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,11 @@ def _fetch_one(
             transcript, report = normalize(
                 part, options.units, duration_ms, run_id=str(run_id), language=part.language
             )
+            style: StyleReport | None = None
+            if options.preset is not None:
+                transcript, style = conform(transcript, options.preset)
+                if style.preset == "none" and not style.offset_ms:
+                    style = None
             rendered = render_all(transcript, options.formats or ())
         except DubsubsError as error:
             outcome.errors.append(_message(run_id, error))
@@ -247,11 +254,12 @@ def _fetch_one(
         if missing and options.media:
             warnings.append(f"{stem}: the result has no {' or '.join(missing)} URL")
         outcome.warnings.extend(warnings)
-        summary = f"{stem}: {report.summary()}"
-        outcome.summaries.append(summary)
+        summary = report.summary() + (f"; {style.summary()}" if style is not None else "")
+        outcome.summaries.append(f"{stem}: {summary}")
         transcripts.append({
             "stem": stem, "language": part.language, "media_duration_ms": duration_ms,
-            "summary": report.summary(), "report": report.to_dict(),
+            "summary": summary, "report": report.to_dict(),
+            "style": style.to_dict() if style is not None else None,
         })
 
     manifest = {

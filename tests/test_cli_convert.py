@@ -148,3 +148,13 @@ def test_convert_offset_without_preset(runner: CliRunner, fixtures_dir: Path, tm
     assert result.exit_code == 0, result.output
     cues = json.loads((tmp_path / "episode3.json").read_text())["cues"]
     assert cues[0]["start"] == 10.48
+
+
+def test_outputs_get_ordinary_file_permissions(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    runner.invoke(main, ["convert", str(fixtures_dir / "samples" / "episode3.json"), "-o", str(tmp_path)])
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    assert modes and set(modes.values()) == {0o666 & ~mask}, modes

@@ -182,7 +182,7 @@ def test_units_given(sandbox: Sandbox, tmp_path: Path) -> None:
 def test_sandbox_flag_needs_no_key_and_no_network(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["fetch", "1001", "1002", "--sandbox", "-o", str(tmp_path)],
-        env={"CAMB_API_KEY": "", "CAMB_API_BASE_URL": "http://192.0.2.1:9/unreachable"},
+        env={"CAMB_API_KEY": "", "CAMB_API_BASE_URL": "http://127.0.0.1:9/unreachable"},
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "1001" / "1001.mp4").is_file()
@@ -308,3 +308,24 @@ def test_fetched_subtitles_read_back_with_independent_readers(
     ebu_tt_d_schema.assertValid(ttml)
     cues = json.loads((folder / "1002.fr-FR.json").read_text(encoding="utf-8"))
     assert cues["language"] == "fr-FR"
+
+
+def test_fetch_applies_a_delivery_preset(sandbox: Sandbox, tmp_path: Path) -> None:
+    result = run(sandbox, "1001", "-o", str(tmp_path), "--no-media", "--preset", "netflix",
+                 "--fps", "25", "--max-chars", "30")
+    assert result.exit_code == 0, result.output
+    assert "style netflix" in result.output
+    entry = manifest(tmp_path / "1001")["transcripts"][0]
+    assert entry["style"]["preset"] == "netflix"
+    data = json.loads((tmp_path / "1001" / "1001.json").read_text(encoding="utf-8"))
+    assert data["dialogue"], "the unsegmented dialogue is kept"
+    assert all(len(line) <= 30 for cue in data["cues"] for line in cue["text"].split("\n"))
+    words = [w for cue in data["cues"] for w in cue["text"].replace("-", " ").split()]
+    assert words == [w for item in data["dialogue"] for w in item["text"].replace("-", " ").split()]
+    check = CliRunner().invoke(main, ["check", str(tmp_path / "1001" / "1001.srt"), "--preset", "netflix",
+                                      "--fps", "25", "--max-chars", "30", "--language", "en-US",
+                                      "--format", "json"])
+    # The sample's second line is spoken faster than 20 chars/s with no free time around
+    # it, so reading speed may still be flagged; the layout rules must all pass.
+    rules = {v["rule"] for f in json.loads(check.output)["files"] for v in f["violations"]}
+    assert not rules & {"chars-per-line", "lines", "overlap", "order", "min-gap"}, check.output

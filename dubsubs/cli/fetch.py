@@ -11,7 +11,9 @@ import click
 from ..errors import ConfigurationError, DubsubsError
 from ..fetch import FetchEvent, FetchOptions, RunOutcome, fetch_runs, read_ids_file
 from ._api import api_options, open_client
+from ..style import Preset
 from ._common import error_line, formats_option, units_option
+from ._style_options import style_options
 
 
 def _size(count: int | None) -> str:
@@ -77,9 +79,10 @@ def _report(outcome: RunOutcome, quiet: bool) -> None:
               help="Runs fetched at the same time.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only; no progress.")
 @api_options
+@style_options
 def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, formats: list[str],
           units: str, no_media: bool, jobs: int, quiet: bool, api_key: str | None,
-          base_url: str | None, sandbox: bool) -> None:
+          base_url: str | None, sandbox: bool, preset: Preset) -> None:
     """Fetch each RUN_ID's dub result from the Camb.ai API into OUTPUT_DIR/<run_id>/: the
     dubbed video and the subtitles under one name so players load them together
     (`1001.mp4`, `1001.srt`, `1001.vtt`, `1001.ttml`, `1001.json`), the audio as
@@ -99,6 +102,7 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
             raise click.UsageError("give at least one RUN_ID or --ids-file")
         options = FetchOptions(
             formats=tuple(formats), units=units, media=not no_media, jobs=jobs,  # type: ignore[arg-type]
+            preset=preset,
         )
         terminal = not quiet and sys.stderr.isatty()
 
