@@ -158,3 +158,23 @@ def test_outputs_get_ordinary_file_permissions(runner: CliRunner, fixtures_dir: 
     runner.invoke(main, ["convert", str(fixtures_dir / "samples" / "episode3.json"), "-o", str(tmp_path)])
     modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
     assert modes and set(modes.values()) == {0o666 & ~mask}, modes
+
+
+def test_media_duration_is_evidence(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    # 4-second sample video; items without text leave only durations and the media to judge.
+    source = tmp_path / "clip.json"
+    source.write_text(json.dumps([{"start": 0, "end": 150, "text": "♪"},
+                                  {"start": 2000, "end": 2150, "text": "♪"},
+                                  {"start": 3800, "end": 3950, "text": "♪"}]))
+    video = fixtures_dir / "sandbox" / "media" / "video.mp4"
+    result = runner.invoke(main, ["convert", str(source), "-o", str(tmp_path / "o"), "-f", "json",
+                                  "--media", str(video), "-v"])
+    assert result.exit_code == 0, result.output
+    assert "evidence media" in result.output and "read as milliseconds" in result.output
+
+
+def test_media_that_is_not_media(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["convert", str(fixtures_dir / "samples" / "episode3.json"), "-o",
+                                  str(tmp_path), "--media", str(fixtures_dir / "samples" / "41707.json")])
+    assert result.exit_code == 1
+    assert "41707.json: cannot read a duration from this file" in result.output

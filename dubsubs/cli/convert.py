@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import DubsubsError
+from ..errors import DubsubsError, InputError
+from ..media import probe_duration_ms
 from ..parse import RawTranscript, iter_file
 from ..pipeline import convert_raw, output_stem
 from ..style import Preset
@@ -28,11 +29,13 @@ def _stem(path: str) -> str:
               help="Directory for the outputs (created if missing).")
 @formats_option
 @units_option
+@click.option("--media", "media", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="The dubbed video or audio: its duration is evidence for the timing unit.")
 @click.option("-v", "--verbose", is_flag=True, help="Print the full timing report for each input.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @style_options
 def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units: str,
-            verbose: bool, quiet: bool, preset: Preset) -> None:
+            media: str | None, verbose: bool, quiet: bool, preset: Preset) -> None:
     """Convert each INPUT (a Camb.ai dub result, bulk or per-language result, a list of
     dialogue items, or an SRT, WebVTT, TTML or dubsubs JSON file) into subtitle files under
     OUTPUT_DIR, named after the input: `episode3.json` gives `episode3.srt`, `.vtt`, `.ttml`
@@ -45,6 +48,12 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
     keeps the original dialogue. A bad input gets one error line; the others are still
     converted, and the exit status is 1.
     """
+    media_ms: int | None = None
+    if media is not None:
+        media_ms = probe_duration_ms(media)
+        if media_ms is None:
+            error_line(str(InputError("cannot read a duration from this file", source=media)))
+            raise SystemExit(1)
     failed = 0
     used: dict[str, str] = {}
     for path in inputs:
@@ -69,7 +78,7 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
                 continue
             try:
                 done = convert_raw(part, output_dir, name, formats, units,  # type: ignore[arg-type]
-                                   preset=preset)
+                                   media_duration_ms=media_ms, preset=preset)
             except DubsubsError as error:
                 error_line(str(error))
                 failed += 1
