@@ -286,6 +286,11 @@ def loads_json(text: str, source: str) -> Any:
 
 # --------------------------------------------------------------------------- SRT / VTT
 
+#: SRT's de-facto formatting markup (<i>, <b>, <u>, <font ...>) and SSA position codes
+#: ({\an8}): presentation, not words. The model carries plain text, so they are removed.
+_SRT_MARKUP = re.compile(r"</?(?:i|b|u|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
+
+
 def _srt(text: str, source: str) -> RawTranscript:
     import pysrt
 
@@ -299,7 +304,7 @@ def _srt(text: str, source: str) -> RawTranscript:
         raise InputError(f"not valid SRT: {exc}", source=source) from None
     if not subs:
         raise InputError("no SRT cues found", source=source)
-    items = [RawItem(float(s.start.ordinal), float(s.end.ordinal), s.text, None, i)
+    items = [RawItem(float(s.start.ordinal), float(s.end.ordinal), _SRT_MARKUP.sub("", s.text), None, i)
              for i, s in enumerate(subs)]
     return RawTranscript(items=items, source=source, units="ms")
 

@@ -216,3 +216,10 @@ def test_ttml_whitespace_is_collapsed_unless_preserved(tmp_path: Path) -> None:
            '<p begin="1s" end="2s" xml:space="preserve">a  b</p></div></body></tt>')
     (raw,) = read_file(write(tmp_path, "ws.ttml", doc))
     assert [i.text for i in raw.items] == ["Two words\nnext line", "a  b"]
+
+
+def test_srt_formatting_markup_is_removed_but_words_kept(tmp_path: Path) -> None:
+    path = write(tmp_path, "m.srt", "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}<i>Hello</i> <FONT color=\"red\">you</FONT>"
+                                    " <b>3 < 4</b>\n")
+    (raw,) = read_file(path)
+    assert raw.items[0].text == "Hello you 3 < 4"
