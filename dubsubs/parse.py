@@ -102,7 +102,10 @@ def _show(value: Any) -> str:
 def _number(value: Any, source: str, where: str) -> float:
     if isinstance(value, bool) or value is None:
         raise InputError(f"expected a number, got {_show(value)}", source=source, where=where)
-    if isinstance(value, (int, float)):
+    if isinstance(value, int) and not MIN_NEGATIVE <= value <= MAX_VALUE:
+        # Checked before float(): an int of a few hundred digits overflows a float.
+        number = math.inf if value > 0 else -math.inf
+    elif isinstance(value, (int, float)):
         number = float(value)
     elif isinstance(value, str):
         try:
@@ -111,7 +114,7 @@ def _number(value: Any, source: str, where: str) -> float:
             raise InputError(f"expected a number, got {_show(value)}", source=source, where=where) from None
     else:
         raise InputError(f"expected a number, got {type(value).__name__}", source=source, where=where)
-    if math.isnan(number) or math.isinf(number):
+    if math.isnan(number) or (math.isinf(number) and not isinstance(value, int)):
         raise InputError(f"expected a finite number, got {_show(value)}", source=source, where=where)
     if number < MIN_NEGATIVE:
         raise InputError(f"negative time {_show(value)}", source=source, where=where)

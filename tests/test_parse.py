@@ -216,3 +216,10 @@ def test_ttml_whitespace_is_collapsed_unless_preserved(tmp_path: Path) -> None:
            '<p begin="1s" end="2s" xml:space="preserve">a  b</p></div></body></tt>')
     (raw,) = read_file(write(tmp_path, "ws.ttml", doc))
     assert [i.text for i in raw.items] == ["Two words\nnext line", "a  b"]
+
+
+def test_integer_too_large_for_a_float_is_an_input_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.json", '{"transcript": [{"start": 1' + "0" * 400 + ', "end": 2, "text": "a"}]}')
+    with pytest.raises(InputError, match=r"big\.json: transcript\[0\]\.start: time 1000.* is beyond 100 days"):
+        read_file(path)
+
