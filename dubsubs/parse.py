@@ -281,6 +281,8 @@ def loads_json(text: str, source: str) -> Any:
     try:
         with gc_paused():
             return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise InputError("not valid JSON: nested too deeply", source=source) from None
     except ValueError as exc:
         detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         where = f"line {exc.lineno} column {exc.colno}: " if isinstance(exc, json.JSONDecodeError) else ""

@@ -223,3 +223,9 @@ def test_integer_too_large_for_a_float_is_an_input_error(tmp_path: Path) -> None
     with pytest.raises(InputError, match=r"big\.json: transcript\[0\]\.start: time 1000.* is beyond 100 days"):
         read_file(path)
 
+
+
+def test_json_nested_too_deep_is_an_input_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(InputError, match=r"deep\.json: not valid JSON: nested too deeply"):
+        read_file(path)
