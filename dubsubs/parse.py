@@ -355,18 +355,44 @@ _CLOCK = re.compile(r"^(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)
 _OFFSET = re.compile(r"^(\d+(?:\.\d+)?)(h|ms|m|s|f|t)$")
 
 
+def _positive(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and number > 0 else None
+
+
 class _TtmlTiming:
-    def __init__(self, root: Any):
-        rate = float(root.get(f"{{{_TTP}}}frameRate") or 30)
+    def __init__(self, root: Any, source: str):
+        def parameter(name: str, default: float) -> float:
+            text = root.get(f"{{{_TTP}}}{name}")
+            if text is None:
+                return default
+            number = _positive(text)
+            if number is None:
+                raise InputError(f"expected a positive number, got {text!r}", source=source,
+                                 where=f"ttp:{name}")
+            return number
+
+        rate = parameter("frameRate", 30.0)
         multiplier = root.get(f"{{{_TTP}}}frameRateMultiplier")
-        if multiplier:
-            num, den = (float(x) for x in multiplier.split())
-            rate *= num / den
+        if multiplier is not None:
+            factors = [_positive(x) for x in multiplier.split()]
+            if len(factors) != 2 or factors[0] is None or factors[1] is None:
+                raise InputError(f"expected two positive numbers, got {multiplier!r}",
+                                 source=source, where="ttp:frameRateMultiplier")
+            rate *= factors[0] / factors[1]
         self.frame_rate = rate
-        self.tick_rate = float(root.get(f"{{{_TTP}}}tickRate") or (rate if rate else 1))
+        self.tick_rate = parameter("tickRate", rate)
 
     def ms(self, value: str) -> float:
-        value = value.strip()
+        result = self._ms(value.strip())
+        if not math.isfinite(result):
+            raise ValueError(value)
+        return result
+
+    def _ms(self, value: str) -> float:
         match = _CLOCK.match(value)
         if match:
             hours, minutes, seconds, fraction, frames, _subframes = match.groups()
@@ -419,7 +445,7 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
         raise InputError(f"not well-formed XML: {exc}", source=source) from None
     if root.tag != f"{{{_TT}}}tt":
         raise InputError(f"not TTML: root element is {root.tag!r}", source=source)
-    timing = _TtmlTiming(root)
+    timing = _TtmlTiming(root, source)
     agents: dict[str, str] = {}
     for agent in root.iter(f"{{{_TTM}}}agent"):
         ident = agent.get(f"{{{_XML}}}id")

@@ -229,3 +229,28 @@ def test_json_nested_too_deep_is_an_input_error(tmp_path: Path) -> None:
     path = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
     with pytest.raises(InputError, match=r"deep\.json: not valid JSON: nested too deeply"):
         read_file(path)
+
+
+@pytest.mark.parametrize(
+    ("attributes", "message"),
+    [
+        ('ttp:frameRate="abc"', "ttp:frameRate: expected a positive number, got 'abc'"),
+        ('ttp:frameRate="0"', "ttp:frameRate: expected a positive number, got '0'"),
+        ('ttp:frameRateMultiplier="1000"', "ttp:frameRateMultiplier: expected two positive numbers, got '1000'"),
+        ('ttp:frameRateMultiplier="1000 0"', "ttp:frameRateMultiplier: expected two positive numbers, got '1000 0'"),
+        ('ttp:tickRate="-5"', "ttp:tickRate: expected a positive number, got '-5'"),
+    ],
+)
+def test_ttml_bad_timing_parameters_are_input_errors(tmp_path: Path, attributes: str, message: str) -> None:
+    doc = ('<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter" '
+           f'{attributes}><body><div><p begin="00:00:01:05" end="2s">x</p></div></body></tt>')
+    with pytest.raises(InputError) as info:
+        read_file(write(tmp_path, "rate.ttml", doc))
+    assert str(info.value).replace(str(tmp_path) + "/", "") == f"rate.ttml: {message}"
+
+
+def test_ttml_time_beyond_a_float_is_an_input_error(tmp_path: Path) -> None:
+    doc = ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div>'
+           f'<p begin="0s" end="{"9" * 400}h">x</p></div></body></tt>')
+    with pytest.raises(InputError, match=r"inf\.ttml: line 1: bad end time '9+h'"):
+        read_file(write(tmp_path, "inf.ttml", doc))
