@@ -467,14 +467,14 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
         agent = element.get(f"{{{_TTM}}}agent", agent)
         if element.tag == f"{{{_TT}}}p":
             end_attr, dur_attr = element.get("end"), element.get("dur")
+            if not end_attr and not dur_attr:
+                raise InputError("paragraph without end or dur", source=source,
+                                 where=f"line {element.sourceline}")
             try:
                 if end_attr:
                     end = offset + timing.ms(end_attr)
-                elif dur_attr:
-                    end = begin + timing.ms(dur_attr)
                 else:
-                    raise InputError("paragraph without end or dur", source=source,
-                                     where=f"line {element.sourceline}")
+                    end = begin + timing.ms(dur_attr)
             except ValueError:
                 raise InputError(f"bad end time {end_attr or dur_attr!r}", source=source,
                                  where=f"line {element.sourceline}") from None

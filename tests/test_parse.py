@@ -254,3 +254,10 @@ def test_ttml_time_beyond_a_float_is_an_input_error(tmp_path: Path) -> None:
            f'<p begin="0s" end="{"9" * 400}h">x</p></div></body></tt>')
     with pytest.raises(InputError, match=r"inf\.ttml: line 1: bad end time '9+h'"):
         read_file(write(tmp_path, "inf.ttml", doc))
+
+
+def test_ttml_paragraph_without_end_says_so(tmp_path: Path) -> None:
+    doc = '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="1s">x</p></div></body></tt>'
+    with pytest.raises(InputError) as info:
+        read_file(write(tmp_path, "open.ttml", doc))
+    assert str(info.value).endswith("open.ttml: line 1: paragraph without end or dur")
