@@ -108,7 +108,7 @@ def test_parse_fps_gives_exact_fractions(text: str, expected: Fraction) -> None:
     assert parse_fps(text) == expected
 
 
-@pytest.mark.parametrize("text", ["fast", "0", "-25", "1/0", "5000"])
+@pytest.mark.parametrize("text", ["fast", "0", "-25", "1/0", "5000", "1e400", "1/1e400"])
 def test_parse_fps_rejects(text: str) -> None:
     with pytest.raises(OptionError, match="--fps"):
         parse_fps(text)
