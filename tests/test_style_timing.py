@@ -132,6 +132,15 @@ def test_retime_extends_short_cue_into_free_time() -> None:
     assert changes[0].what == "extended"
 
 
+@pytest.mark.parametrize("fps", [F25, F23, F2997])
+def test_retime_never_runs_past_the_model_limit(fps: Fraction) -> None:
+    limit = 100 * 24 * 3600 * 1000  # the model's 100 days
+    cues = [Cue(limit - 200, limit - 100, "Last words."), Cue(limit, limit, "x")]
+    out, _ = retime(cues, TimingLimits(fps=fps, min_gap_frames=2, min_duration_ms=834, max_cps=17.0))
+    assert all(cue.end_ms <= limit for cue in out)
+    assert [cue.text for cue in out] == ["Last words.", "x"]
+
+
 def test_retime_extension_stops_at_the_gap_before_the_next_cue() -> None:
     cues = [Cue(1000, 1200, "Hi."), Cue(1600, 3000, "Hello there.")]
     out, _ = retime(cues, LIMITS)
