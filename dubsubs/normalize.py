@@ -375,6 +375,8 @@ def _coerce(items: Any) -> RawTranscript:
 
 
 def _where(raw: RawTranscript, item: RawItem) -> str:
+    if raw.units is not None and not raw.where:  # SRT, WebVTT, TTML: no JSON path
+        return f"cue {item.index + 1}"
     return f"{raw.where}[{item.index}]"
 
 

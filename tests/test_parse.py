@@ -261,3 +261,13 @@ def test_ttml_paragraph_without_end_says_so(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_file(write(tmp_path, "open.ttml", doc))
     assert str(info.value).endswith("open.ttml: line 1: paragraph without end or dur")
+
+
+def test_subtitle_file_beyond_the_time_limit_names_the_cue(tmp_path: Path) -> None:
+    from dubsubs.normalize import normalize
+
+    (raw,) = read_file(write(tmp_path, "late.srt", "1\n00:00:01,000 --> 00:00:02,000\nok\n\n"
+                                                   "2\n2500:00:00,000 --> 2500:00:01,000\nlate\n"))
+    with pytest.raises(InputError) as info:
+        normalize(raw)
+    assert str(info.value).endswith("late.srt: cue 2: 9000001000 ms is beyond 100 days")
