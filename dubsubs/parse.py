@@ -340,8 +340,8 @@ def _vtt(text: str, source: str) -> RawTranscript:
         body = html.unescape(_VTT_TAG.sub("", caption.raw_text))
         voice = caption.voice
         items.append(RawItem(start, end, body, html.unescape(voice) if voice else None, index))
-    if not items:
-        raise InputError("no WebVTT cues found", source=source)
+    # A header with no cue is a valid, empty WebVTT file (our export of an empty
+    # transcript); the normaliser warns that it is empty.
     return RawTranscript(items=items, source=source, units="ms")
 
 
@@ -454,8 +454,10 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
             agents[ident] = (name.text or "").strip() if name is not None and name.text else ident
     items: list[RawItem] = []
     body = root.find(f"{{{_TT}}}body")
-    if body is None:
-        raise InputError("TTML has no body", source=source)
+    language = root.get(f"{{{_XML}}}lang")
+    tag = to_tag(language) if language and language != "und" else None
+    if body is None:  # valid: a document with nothing to show (as we write one)
+        return RawTranscript(items=[], source=source, units="ms", language=tag)
 
     def walk(element: Any, offset: float, agent: str | None) -> None:
         begin_attr = element.get("begin")
@@ -488,9 +490,7 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
                 walk(child, begin, agent)
 
     walk(body, 0.0, None)
-    language = root.get(f"{{{_XML}}}lang")
-    return RawTranscript(items=items, source=source, units="ms",
-                         language=to_tag(language) if language and language != "und" else None)
+    return RawTranscript(items=items, source=source, units="ms", language=tag)
 
 
 # --------------------------------------------------------------------------- entry points

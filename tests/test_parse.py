@@ -271,3 +271,13 @@ def test_subtitle_file_beyond_the_time_limit_names_the_cue(tmp_path: Path) -> No
     with pytest.raises(InputError) as info:
         normalize(raw)
     assert str(info.value).endswith("late.srt: cue 2: 9000001000 ms is beyond 100 days")
+
+
+@pytest.mark.parametrize("fmt", ["vtt", "ttml"])
+def test_our_export_of_an_empty_transcript_reads_back_empty(tmp_path: Path, fmt: str) -> None:
+    from dubsubs.exporters import export
+    from dubsubs.model import Transcript
+
+    path = write(tmp_path, f"empty.{fmt}", export(Transcript(()), fmt))
+    (raw,) = read_file(path)
+    assert raw.items == []
