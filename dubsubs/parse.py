@@ -473,10 +473,7 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
                 raise InputError("paragraph without end or dur", source=source,
                                  where=f"line {element.sourceline}")
             try:
-                if end_attr:
-                    end = offset + timing.ms(end_attr)
-                else:
-                    end = begin + timing.ms(dur_attr)
+                end = offset + timing.ms(end_attr) if end_attr else begin + timing.ms(dur_attr)
             except ValueError:
                 raise InputError(f"bad end time {end_attr or dur_attr!r}", source=source,
                                  where=f"line {element.sourceline}") from None
