@@ -23,7 +23,9 @@ def _stem(path: str) -> str:
 
 
 @click.command(short_help="Convert dub results or subtitle files to SRT, WebVTT, TTML and JSON.")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+# Not dir_okay=False: click would reject the whole command, and a bad input must only
+# cost its own line (the reader reports a directory as unreadable).
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output-dir", required=True, type=click.Path(file_okay=False),
               help="Directory for the outputs (created if missing).")
 @formats_option
