@@ -161,3 +161,10 @@ def test_convert_offset_without_preset(runner: CliRunner, fixtures_dir: Path, tm
     assert result.exit_code == 0, result.output
     cues = json.loads((tmp_path / "episode3.json").read_text())["cues"]
     assert cues[0]["start"] == 10.48
+
+
+def test_an_offset_that_cannot_apply_names_the_input(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    sample = fixtures_dir / "samples" / "episode3.json"
+    result = runner.invoke(main, ["convert", str(sample), "-o", str(tmp_path), "-f", "json", "--offset", "-5s"])
+    assert result.exit_code == 1
+    assert f"error: {sample}: offset -5000 ms moves cue 1 before 0" in result.output

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import DubsubsError
+from ..errors import DubsubsError, InputError
 from ..parse import RawTranscript, iter_file
 from ..pipeline import convert_raw, output_stem
 from ..style import Preset
@@ -72,8 +72,12 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
             try:
                 done = convert_raw(part, output_dir, name, formats, units,  # type: ignore[arg-type]
                                    preset=preset)
-            except DubsubsError as error:
+            except InputError as error:  # names its source already
                 error_line(str(error))
+                failed += 1
+                continue
+            except DubsubsError as error:  # an option or output problem: say which input
+                error_line(f"{label}: {error}")
                 failed += 1
                 continue
             used[name] = label
