@@ -218,6 +218,13 @@ def test_parse_offset_rejects_nonsense() -> None:
         parse_offset("soon")
 
 
+def test_parse_offset_is_exact_for_any_length_of_digits() -> None:
+    digits = "9" * 400
+    assert parse_offset(f"{digits}s") == int(digits) * 1000
+    assert parse_offset("99999999999999999999999") == 99999999999999999999999
+    assert parse_offset("-0.0015s") == -2  # half a millisecond rounds to even
+
+
 def test_conformed_output_written_as_srt_passes_check(tmp_path: Path) -> None:
     """Library to file to CLI: conform for Netflix, write with the independent `srt`
     library, and the check command finds nothing wrong."""
