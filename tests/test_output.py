@@ -35,3 +35,14 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path) ->
         raise RuntimeError("exporter failed")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.srt"]
+
+
+def test_a_set_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    from dubsubs.errors import OutputError
+    from dubsubs.model import Cue, Transcript
+    from dubsubs.pipeline import write_outputs
+
+    (tmp_path / "ep1.vtt").mkdir()  # the second of the set cannot be written
+    with pytest.raises(OutputError, match=r"ep1\.vtt: cannot write: Is a directory"):
+        write_outputs(Transcript((Cue(0, 1000, "Hi."),)), tmp_path, "ep1", ["srt", "vtt", "json"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ep1.vtt"]
