@@ -197,8 +197,10 @@ def test_ttml_rejects_entities_and_bad_xml(tmp_path: Path) -> None:
     evil = ('<?xml version="1.0"?><!DOCTYPE tt [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
             '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s" end="1s">&x;</p>'
             "</div></body></tt>")
-    (raw,) = read_file(write(tmp_path, "evil.ttml", evil))
-    assert "root:" not in raw.items[0].text
+    with pytest.raises(InputError) as info:
+        read_file(write(tmp_path, "evil.ttml", evil))
+    assert "root:" not in str(info.value)
+    assert str(info.value).endswith("evil.ttml: line 1: entity reference &x; is not expanded")
     with pytest.raises(InputError, match=r"bad\.ttml: not well-formed XML"):
         read_file(write(tmp_path, "bad.ttml", "<tt><body>"))
 
@@ -281,3 +283,12 @@ def test_our_export_of_an_empty_transcript_reads_back_empty(tmp_path: Path, fmt:
     path = write(tmp_path, f"empty.{fmt}", export(Transcript(()), fmt))
     (raw,) = read_file(path)
     assert raw.items == []
+
+
+def test_ttml_internal_entity_is_rejected_not_silently_dropped(tmp_path: Path) -> None:
+    doc = ('<?xml version="1.0"?>\n<!DOCTYPE tt [<!ENTITY name "Ana">]>\n'
+           '<tt xmlns="http://www.w3.org/ns/ttml"><body><div>'
+           '<p begin="0s" end="1s">Hello <span>&name;</span></p></div></body></tt>')
+    with pytest.raises(InputError) as info:
+        read_file(write(tmp_path, "ent.ttml", doc))
+    assert str(info.value).endswith("ent.ttml: line 3: entity reference &name; is not expanded")
