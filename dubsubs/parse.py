@@ -492,7 +492,10 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
             if isinstance(child.tag, str) and child.tag in (f"{{{_TT}}}div", f"{{{_TT}}}p"):
                 walk(child, begin, agent)
 
-    walk(body, 0.0, None)
+    try:
+        walk(body, 0.0, None)
+    except RecursionError:
+        raise InputError("elements nested too deeply", source=source) from None
     return RawTranscript(items=items, source=source, units="ms", language=tag)
 
 

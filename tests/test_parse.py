@@ -292,3 +292,15 @@ def test_ttml_internal_entity_is_rejected_not_silently_dropped(tmp_path: Path) -
     with pytest.raises(InputError) as info:
         read_file(write(tmp_path, "ent.ttml", doc))
     assert str(info.value).endswith("ent.ttml: line 3: entity reference &name; is not expanded")
+
+
+@pytest.mark.parametrize("element", ["div", "span"])
+def test_ttml_nested_too_deep_for_python_is_an_input_error(tmp_path: Path, element: str) -> None:
+    depth = 1500  # under libxml2's own limit, over Python's recursion limit
+    if element == "div":
+        inner = "<div>" * depth + '<p begin="0s" end="1s">deep</p>' + "</div>" * depth
+    else:
+        inner = '<div><p begin="0s" end="1s">' + "<span>" * depth + "deep" + "</span>" * depth + "</p></div>"
+    doc = f'<tt xmlns="http://www.w3.org/ns/ttml"><body>{inner}</body></tt>'
+    with pytest.raises(InputError, match=r"deep\.ttml: elements nested too deeply"):
+        read_file(write(tmp_path, "deep.ttml", doc))
