@@ -465,7 +465,9 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
     if body is None:  # valid: a document with nothing to show (as we write one)
         return RawTranscript(items=[], source=source, units="ms", language=tag)
 
-    def walk(element: Any, offset: float, agent: str | None) -> None:
+    def walk(element: Any, offset: float, agent: str | None) -> float:
+        """Collect the paragraphs under ``element``, whose times count from ``offset``;
+        return where ``element`` ends (the sync base of its next sibling in a seq)."""
         begin_attr = element.get("begin")
         try:
             begin = offset + (timing.ms(begin_attr) if begin_attr else 0.0)
@@ -487,10 +489,17 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
             if agent:
                 speaker = " ".join(agents.get(a, a) for a in agent.split())
             items.append(RawItem(begin, end, _ttml_text(element, source), speaker, len(items)))
-            return
+            return end
+        # timeContainer="seq": each child counts from the end of the one before it.
+        sequential = element.get("timeContainer") == "seq"
+        sync = last_end = begin
         for child in element:
             if isinstance(child.tag, str) and child.tag in (f"{{{_TT}}}div", f"{{{_TT}}}p"):
-                walk(child, begin, agent)
+                child_end = walk(child, sync if sequential else begin, agent)
+                last_end = max(last_end, child_end)
+                if sequential:
+                    sync = child_end
+        return last_end
 
     try:
         walk(body, 0.0, None)

@@ -304,3 +304,12 @@ def test_ttml_nested_too_deep_for_python_is_an_input_error(tmp_path: Path, eleme
     doc = f'<tt xmlns="http://www.w3.org/ns/ttml"><body>{inner}</body></tt>'
     with pytest.raises(InputError, match=r"deep\.ttml: elements nested too deeply"):
         read_file(write(tmp_path, "deep.ttml", doc))
+
+
+def test_ttml_sequential_time_container(tmp_path: Path) -> None:
+    doc = ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div timeContainer="seq" begin="10s">'
+           '<p dur="1s">One</p><p begin="500ms" dur="2s">Two</p><p end="1s">Three</p>'
+           "</div></body></tt>")
+    (raw,) = read_file(write(tmp_path, "seq.ttml", doc))
+    assert [(i.start, i.end, i.text) for i in raw.items] == [
+        (10_000.0, 11_000.0, "One"), (11_500.0, 13_500.0, "Two"), (13_500.0, 14_500.0, "Three")]
