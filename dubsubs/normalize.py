@@ -375,6 +375,8 @@ def _coerce(items: Any) -> RawTranscript:
 
 
 def _where(raw: RawTranscript, item: RawItem) -> str:
+    if raw.units is not None and not raw.where:  # SRT, WebVTT, TTML: no JSON path
+        return f"cue {item.index + 1}"
     return f"{raw.where}[{item.index}]"
 
 
@@ -469,8 +471,9 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
         if end == start:
             wanted = max(ZERO_FILL_MIN_MS, round(1000 * _chars(text) / ZERO_FILL_CPS))
             limit = next_later_start[i]
-            end = start + wanted if limit < 0 else min(start + wanted, limit)
-            repairs.append(Repair(index, "lengthened", f"zero-length cue now lasts {end - start} ms"))
+            end = min(start + wanted if limit < 0 else min(start + wanted, limit), MAX_MS)
+            if end > start:
+                repairs.append(Repair(index, "lengthened", f"zero-length cue now lasts {end - start} ms"))
         if i + 1 < len(staged) and end > staged[i + 1][0]:
             overlaps += 1
         cues.append(Cue(start, end, text, speaker))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .errors import OutputError
@@ -60,3 +60,19 @@ def write_bytes(path: PathLike, data: bytes) -> Path:
     with atomic_path(path) as tmp, open(tmp, "wb") as handle:
         handle.write(data)
     return Path(path)
+
+
+def write_text_set(texts: Mapping[PathLike, str]) -> list[Path]:
+    """Write several files as one set: every text goes to its temporary sibling first and
+    the renames happen only once all are written, so a failure (a target that is a
+    directory, a full disk) leaves none of the set changed rather than some of it."""
+    targets = [Path(path) for path in texts]
+    for target in targets:
+        if target.is_dir():
+            raise OutputError(f"{target}: cannot write: Is a directory")
+    with contextlib.ExitStack() as stack:
+        for target, text in zip(targets, texts.values(), strict=True):
+            tmp = stack.enter_context(atomic_path(target))
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+    return targets

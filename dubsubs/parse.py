@@ -102,7 +102,10 @@ def _show(value: Any) -> str:
 def _number(value: Any, source: str, where: str) -> float:
     if isinstance(value, bool) or value is None:
         raise InputError(f"expected a number, got {_show(value)}", source=source, where=where)
-    if isinstance(value, (int, float)):
+    if isinstance(value, int) and not MIN_NEGATIVE <= value <= MAX_VALUE:
+        # Checked before float(): an int of a few hundred digits overflows a float.
+        number = math.inf if value > 0 else -math.inf
+    elif isinstance(value, (int, float)):
         number = float(value)
     elif isinstance(value, str):
         try:
@@ -111,7 +114,7 @@ def _number(value: Any, source: str, where: str) -> float:
             raise InputError(f"expected a number, got {_show(value)}", source=source, where=where) from None
     else:
         raise InputError(f"expected a number, got {type(value).__name__}", source=source, where=where)
-    if math.isnan(number) or math.isinf(number):
+    if math.isnan(number) or (math.isinf(number) and not isinstance(value, int)):
         raise InputError(f"expected a finite number, got {_show(value)}", source=source, where=where)
     if number < MIN_NEGATIVE:
         raise InputError(f"negative time {_show(value)}", source=source, where=where)
@@ -278,6 +281,8 @@ def loads_json(text: str, source: str) -> Any:
     try:
         with gc_paused():
             return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise InputError("not valid JSON: nested too deeply", source=source) from None
     except ValueError as exc:
         detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         where = f"line {exc.lineno} column {exc.colno}: " if isinstance(exc, json.JSONDecodeError) else ""
@@ -340,8 +345,8 @@ def _vtt(text: str, source: str) -> RawTranscript:
         body = html.unescape(_VTT_TAG.sub("", caption.raw_text))
         voice = caption.voice
         items.append(RawItem(start, end, body, html.unescape(voice) if voice else None, index))
-    if not items:
-        raise InputError("no WebVTT cues found", source=source)
+    # A header with no cue is a valid, empty WebVTT file (our export of an empty
+    # transcript); the normaliser warns that it is empty.
     return RawTranscript(items=items, source=source, units="ms")
 
 
@@ -355,18 +360,44 @@ _CLOCK = re.compile(r"^(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)
 _OFFSET = re.compile(r"^(\d+(?:\.\d+)?)(h|ms|m|s|f|t)$")
 
 
+def _positive(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and number > 0 else None
+
+
 class _TtmlTiming:
-    def __init__(self, root: Any):
-        rate = float(root.get(f"{{{_TTP}}}frameRate") or 30)
+    def __init__(self, root: Any, source: str):
+        def parameter(name: str, default: float) -> float:
+            text = root.get(f"{{{_TTP}}}{name}")
+            if text is None:
+                return default
+            number = _positive(text)
+            if number is None:
+                raise InputError(f"expected a positive number, got {text!r}", source=source,
+                                 where=f"ttp:{name}")
+            return number
+
+        rate = parameter("frameRate", 30.0)
         multiplier = root.get(f"{{{_TTP}}}frameRateMultiplier")
-        if multiplier:
-            num, den = (float(x) for x in multiplier.split())
-            rate *= num / den
+        if multiplier is not None:
+            factors = [_positive(x) for x in multiplier.split()]
+            if len(factors) != 2 or factors[0] is None or factors[1] is None:
+                raise InputError(f"expected two positive numbers, got {multiplier!r}",
+                                 source=source, where="ttp:frameRateMultiplier")
+            rate *= factors[0] / factors[1]
         self.frame_rate = rate
-        self.tick_rate = float(root.get(f"{{{_TTP}}}tickRate") or (rate if rate else 1))
+        self.tick_rate = parameter("tickRate", rate)
 
     def ms(self, value: str) -> float:
-        value = value.strip()
+        result = self._ms(value.strip())
+        if not math.isfinite(result):
+            raise ValueError(value)
+        return result
+
+    def _ms(self, value: str) -> float:
         match = _CLOCK.match(value)
         if match:
             hours, minutes, seconds, fraction, frames, _subframes = match.groups()
@@ -389,7 +420,7 @@ class _TtmlTiming:
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 
-def _ttml_text(element: Any, preserve: bool = False) -> str:
+def _ttml_text(element: Any, source: str, preserve: bool = False) -> str:
     """A paragraph's text with ``<br/>`` as newlines. Unless ``xml:space="preserve"``,
     white space is collapsed as TTML's default handling prescribes."""
     preserve = element.get(f"{{{_XML}}}space", "preserve" if preserve else "default") == "preserve"
@@ -397,13 +428,19 @@ def _ttml_text(element: Any, preserve: bool = False) -> str:
     def squash(text: str | None) -> str:
         return (text or "") if preserve else _XML_SPACE.sub(" ", text or "")
 
+    from lxml import etree
+
     parts: list[str] = [squash(element.text)]
     for child in element:
+        if child.tag is etree.Entity:
+            # Entities are not expanded (safety); dropping the reference would lose text.
+            raise InputError(f"entity reference {child.text} is not expanded", source=source,
+                             where=f"line {child.sourceline}")
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == f"{{{_TT}}}br":
             parts.append("\n")
         elif tag == f"{{{_TT}}}span":
-            parts.append(_ttml_text(child, preserve))
+            parts.append(_ttml_text(child, source, preserve))
         parts.append(squash(child.tail))
     text = "".join(parts)
     return text if preserve else "\n".join(line.strip(" ") for line in text.split("\n"))
@@ -419,7 +456,7 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
         raise InputError(f"not well-formed XML: {exc}", source=source) from None
     if root.tag != f"{{{_TT}}}tt":
         raise InputError(f"not TTML: root element is {root.tag!r}", source=source)
-    timing = _TtmlTiming(root)
+    timing = _TtmlTiming(root, source)
     agents: dict[str, str] = {}
     for agent in root.iter(f"{{{_TTM}}}agent"):
         ident = agent.get(f"{{{_XML}}}id")
@@ -428,10 +465,14 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
             agents[ident] = (name.text or "").strip() if name is not None and name.text else ident
     items: list[RawItem] = []
     body = root.find(f"{{{_TT}}}body")
-    if body is None:
-        raise InputError("TTML has no body", source=source)
+    language = root.get(f"{{{_XML}}}lang")
+    tag = to_tag(language) if language and language != "und" else None
+    if body is None:  # valid: a document with nothing to show (as we write one)
+        return RawTranscript(items=[], source=source, units="ms", language=tag)
 
-    def walk(element: Any, offset: float, agent: str | None) -> None:
+    def walk(element: Any, offset: float, agent: str | None) -> float:
+        """Collect the paragraphs under ``element``, whose times count from ``offset``;
+        return where ``element`` ends (the sync base of its next sibling in a seq)."""
         begin_attr = element.get("begin")
         try:
             begin = offset + (timing.ms(begin_attr) if begin_attr else 0.0)
@@ -441,30 +482,35 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
         agent = element.get(f"{{{_TTM}}}agent", agent)
         if element.tag == f"{{{_TT}}}p":
             end_attr, dur_attr = element.get("end"), element.get("dur")
+            if not end_attr and not dur_attr:
+                raise InputError("paragraph without end or dur", source=source,
+                                 where=f"line {element.sourceline}")
             try:
-                if end_attr:
-                    end = offset + timing.ms(end_attr)
-                elif dur_attr:
-                    end = begin + timing.ms(dur_attr)
-                else:
-                    raise InputError("paragraph without end or dur", source=source,
-                                     where=f"line {element.sourceline}")
+                end = offset + timing.ms(end_attr) if end_attr else begin + timing.ms(dur_attr)
             except ValueError:
                 raise InputError(f"bad end time {end_attr or dur_attr!r}", source=source,
                                  where=f"line {element.sourceline}") from None
             speaker = None
             if agent:
                 speaker = " ".join(agents.get(a, a) for a in agent.split())
-            items.append(RawItem(begin, end, _ttml_text(element), speaker, len(items)))
-            return
+            items.append(RawItem(begin, end, _ttml_text(element, source), speaker, len(items)))
+            return end
+        # timeContainer="seq": each child counts from the end of the one before it.
+        sequential = element.get("timeContainer") == "seq"
+        sync = last_end = begin
         for child in element:
             if isinstance(child.tag, str) and child.tag in (f"{{{_TT}}}div", f"{{{_TT}}}p"):
-                walk(child, begin, agent)
+                child_end = walk(child, sync if sequential else begin, agent)
+                last_end = max(last_end, child_end)
+                if sequential:
+                    sync = child_end
+        return last_end
 
-    walk(body, 0.0, None)
-    language = root.get(f"{{{_XML}}}lang")
-    return RawTranscript(items=items, source=source, units="ms",
-                         language=to_tag(language) if language and language != "und" else None)
+    try:
+        walk(body, 0.0, None)
+    except RecursionError:
+        raise InputError("elements nested too deeply", source=source) from None
+    return RawTranscript(items=items, source=source, units="ms", language=tag)
 
 
 # --------------------------------------------------------------------------- entry points

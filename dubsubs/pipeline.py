@@ -15,7 +15,7 @@ from typing import Any
 from .exporters import EXPORTERS, get_exporter
 from .model import Transcript
 from .normalize import Report, UnitsOption, normalize
-from .output import write_text
+from .output import write_text_set
 from .parse import RawTranscript
 from .style import Preset, StyleReport, conform
 
@@ -46,8 +46,8 @@ def write_outputs(transcript: Transcript, directory: str | os.PathLike[str], ste
     formats = list(formats or EXPORTERS)
     rendered = render_all(transcript, formats, options)
     folder = Path(directory)
-    return [write_text(folder / f"{stem}{get_exporter(fmt).extension}", text)
-            for fmt, text in rendered.items()]
+    return write_text_set({folder / f"{stem}{get_exporter(fmt).extension}": text
+                           for fmt, text in rendered.items()})
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,17 @@ def test_unreadable_input_exits_2_with_one_line_and_others_still_checked(
     assert "clean.srt: ok" in out
 
 
+def test_a_directory_is_reported_as_unreadable_and_the_others_still_checked(
+    files: dict[str, str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "reel2.srt"
+    folder.mkdir()
+    code, out, err = run(str(folder), files["clean.srt"])
+    assert code == 2
+    assert f"{folder}: cannot read: Is a directory" in err
+    assert "clean.srt: ok" in out
+
+
 def test_unreadable_input_is_listed_in_json(files: dict[str, str]) -> None:
     code, out, _ = run(files["missing.srt"], "--format", "json")
     assert code == 2
@@ -205,6 +216,13 @@ def test_parse_offset(text: str, ms: int) -> None:
 def test_parse_offset_rejects_nonsense() -> None:
     with pytest.raises(OptionError, match="--offset"):
         parse_offset("soon")
+
+
+def test_parse_offset_is_exact_for_any_length_of_digits() -> None:
+    digits = "9" * 400
+    assert parse_offset(f"{digits}s") == int(digits) * 1000
+    assert parse_offset("99999999999999999999999") == 99999999999999999999999
+    assert parse_offset("-0.0015s") == -2  # half a millisecond rounds to even
 
 
 def test_conformed_output_written_as_srt_passes_check(tmp_path: Path) -> None:

@@ -80,6 +80,19 @@ def test_bad_input_among_good_ones(runner: CliRunner, fixtures_dir: Path, tmp_pa
         "episode3.json", "episode3.srt", "episode3.ttml", "episode3.vtt"]
 
 
+def test_a_directory_among_the_inputs_does_not_stop_the_others(
+    runner: CliRunner, fixtures_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "season1.json"
+    folder.mkdir()
+    good = fixtures_dir / "samples" / "episode3.json"
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["convert", str(folder), str(good), "-o", str(out), "-f", "srt"])
+    assert result.exit_code == 1
+    assert f"error: {folder}: cannot read: Is a directory" in result.output
+    assert [p.name for p in out.iterdir()] == ["episode3.srt"]
+
+
 def test_bulk_with_one_broken_run_still_writes_the_others(runner: CliRunner, tmp_path: Path) -> None:
     bulk = tmp_path / "bulk.json"
     bulk.write_text(json.dumps({"7": {"transcript": [{"start": 0, "end": 1.5, "text": "Hello."}]},
@@ -178,3 +191,10 @@ def test_media_that_is_not_media(runner: CliRunner, fixtures_dir: Path, tmp_path
                                   str(tmp_path), "--media", str(fixtures_dir / "samples" / "41707.json")])
     assert result.exit_code == 1
     assert "41707.json: cannot read a duration from this file" in result.output
+
+
+def test_an_offset_that_cannot_apply_names_the_input(runner: CliRunner, fixtures_dir: Path, tmp_path: Path) -> None:
+    sample = fixtures_dir / "samples" / "episode3.json"
+    result = runner.invoke(main, ["convert", str(sample), "-o", str(tmp_path), "-f", "json", "--offset", "-5s"])
+    assert result.exit_code == 1
+    assert f"error: {sample}: offset -5000 ms moves cue 1 before 0" in result.output

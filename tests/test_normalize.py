@@ -138,6 +138,12 @@ def test_zero_length_last_cue_gets_reading_time() -> None:
     assert transcript.cues[-1].end_ms - transcript.cues[-1].start_ms == round(1000 * 31 / 17)
 
 
+def test_zero_length_cue_at_the_time_limit_is_not_lengthened_past_it() -> None:
+    limit = 100 * 24 * 3600 * 1000  # the model's 100 days
+    transcript, _ = normalize([d(limit - 100, limit - 100, "near"), d(limit, limit, "at")], units="ms")
+    assert [(c.start_ms, c.end_ms) for c in transcript.cues] == [(limit - 100, limit), (limit, limit)]
+
+
 def test_given_units_skip_the_decision() -> None:
     _, report = normalize([d(0, 5000, "Hello")], units="s")
     assert (report.decision.unit, report.decision.method, report.evidence) == ("s", "given", ())

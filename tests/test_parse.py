@@ -197,8 +197,10 @@ def test_ttml_rejects_entities_and_bad_xml(tmp_path: Path) -> None:
     evil = ('<?xml version="1.0"?><!DOCTYPE tt [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
             '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s" end="1s">&x;</p>'
             "</div></body></tt>")
-    (raw,) = read_file(write(tmp_path, "evil.ttml", evil))
-    assert "root:" not in raw.items[0].text
+    with pytest.raises(InputError) as info:
+        read_file(write(tmp_path, "evil.ttml", evil))
+    assert "root:" not in str(info.value)
+    assert str(info.value).endswith("evil.ttml: line 1: entity reference &x; is not expanded")
     with pytest.raises(InputError, match=r"bad\.ttml: not well-formed XML"):
         read_file(write(tmp_path, "bad.ttml", "<tt><body>"))
 
@@ -223,3 +225,98 @@ def test_srt_formatting_markup_is_removed_but_words_kept(tmp_path: Path) -> None
                                     " <b>3 < 4</b>\n")
     (raw,) = read_file(path)
     assert raw.items[0].text == "Hello you 3 < 4"
+
+
+def test_integer_too_large_for_a_float_is_an_input_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.json", '{"transcript": [{"start": 1' + "0" * 400 + ', "end": 2, "text": "a"}]}')
+    with pytest.raises(InputError, match=r"big\.json: transcript\[0\]\.start: time 1000.* is beyond 100 days"):
+        read_file(path)
+
+
+
+def test_json_nested_too_deep_is_an_input_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(InputError, match=r"deep\.json: not valid JSON: nested too deeply"):
+        read_file(path)
+
+
+@pytest.mark.parametrize(
+    ("attributes", "message"),
+    [
+        ('ttp:frameRate="abc"', "ttp:frameRate: expected a positive number, got 'abc'"),
+        ('ttp:frameRate="0"', "ttp:frameRate: expected a positive number, got '0'"),
+        ('ttp:frameRateMultiplier="1000"', "ttp:frameRateMultiplier: expected two positive numbers, got '1000'"),
+        ('ttp:frameRateMultiplier="1000 0"', "ttp:frameRateMultiplier: expected two positive numbers, got '1000 0'"),
+        ('ttp:tickRate="-5"', "ttp:tickRate: expected a positive number, got '-5'"),
+    ],
+)
+def test_ttml_bad_timing_parameters_are_input_errors(tmp_path: Path, attributes: str, message: str) -> None:
+    doc = ('<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter" '
+           f'{attributes}><body><div><p begin="00:00:01:05" end="2s">x</p></div></body></tt>')
+    with pytest.raises(InputError) as info:
+        read_file(write(tmp_path, "rate.ttml", doc))
+    assert str(info.value).replace(str(tmp_path) + "/", "") == f"rate.ttml: {message}"
+
+
+def test_ttml_time_beyond_a_float_is_an_input_error(tmp_path: Path) -> None:
+    doc = ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div>'
+           f'<p begin="0s" end="{"9" * 400}h">x</p></div></body></tt>')
+    with pytest.raises(InputError, match=r"inf\.ttml: line 1: bad end time '9+h'"):
+        read_file(write(tmp_path, "inf.ttml", doc))
+
+
+def test_ttml_paragraph_without_end_says_so(tmp_path: Path) -> None:
+    doc = '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="1s">x</p></div></body></tt>'
+    with pytest.raises(InputError) as info:
+        read_file(write(tmp_path, "open.ttml", doc))
+    assert str(info.value).endswith("open.ttml: line 1: paragraph without end or dur")
+
+
+def test_subtitle_file_beyond_the_time_limit_names_the_cue(tmp_path: Path) -> None:
+    from dubsubs.normalize import normalize
+
+    (raw,) = read_file(write(tmp_path, "late.srt", "1\n00:00:01,000 --> 00:00:02,000\nok\n\n"
+                                                   "2\n2500:00:00,000 --> 2500:00:01,000\nlate\n"))
+    with pytest.raises(InputError) as info:
+        normalize(raw)
+    assert str(info.value).endswith("late.srt: cue 2: 9000001000 ms is beyond 100 days")
+
+
+@pytest.mark.parametrize("fmt", ["vtt", "ttml"])
+def test_our_export_of_an_empty_transcript_reads_back_empty(tmp_path: Path, fmt: str) -> None:
+    from dubsubs.exporters import export
+    from dubsubs.model import Transcript
+
+    path = write(tmp_path, f"empty.{fmt}", export(Transcript(()), fmt))
+    (raw,) = read_file(path)
+    assert raw.items == []
+
+
+def test_ttml_internal_entity_is_rejected_not_silently_dropped(tmp_path: Path) -> None:
+    doc = ('<?xml version="1.0"?>\n<!DOCTYPE tt [<!ENTITY name "Ana">]>\n'
+           '<tt xmlns="http://www.w3.org/ns/ttml"><body><div>'
+           '<p begin="0s" end="1s">Hello <span>&name;</span></p></div></body></tt>')
+    with pytest.raises(InputError) as info:
+        read_file(write(tmp_path, "ent.ttml", doc))
+    assert str(info.value).endswith("ent.ttml: line 3: entity reference &name; is not expanded")
+
+
+@pytest.mark.parametrize("element", ["div", "span"])
+def test_ttml_nested_too_deep_for_python_is_an_input_error(tmp_path: Path, element: str) -> None:
+    depth = 1500  # under libxml2's own limit, over Python's recursion limit
+    if element == "div":
+        inner = "<div>" * depth + '<p begin="0s" end="1s">deep</p>' + "</div>" * depth
+    else:
+        inner = '<div><p begin="0s" end="1s">' + "<span>" * depth + "deep" + "</span>" * depth + "</p></div>"
+    doc = f'<tt xmlns="http://www.w3.org/ns/ttml"><body>{inner}</body></tt>'
+    with pytest.raises(InputError, match=r"deep\.ttml: elements nested too deeply"):
+        read_file(write(tmp_path, "deep.ttml", doc))
+
+
+def test_ttml_sequential_time_container(tmp_path: Path) -> None:
+    doc = ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div timeContainer="seq" begin="10s">'
+           '<p dur="1s">One</p><p begin="500ms" dur="2s">Two</p><p end="1s">Three</p>'
+           "</div></body></tt>")
+    (raw,) = read_file(write(tmp_path, "seq.ttml", doc))
+    assert [(i.start, i.end, i.text) for i in raw.items] == [
+        (10_000.0, 11_000.0, "One"), (11_500.0, 13_500.0, "Two"), (13_500.0, 14_500.0, "Three")]

@@ -108,7 +108,7 @@ def test_parse_fps_gives_exact_fractions(text: str, expected: Fraction) -> None:
     assert parse_fps(text) == expected
 
 
-@pytest.mark.parametrize("text", ["fast", "0", "-25", "1/0", "5000"])
+@pytest.mark.parametrize("text", ["fast", "0", "-25", "1/0", "5000", "1e400", "1/1e400"])
 def test_parse_fps_rejects(text: str) -> None:
     with pytest.raises(OptionError, match="--fps"):
         parse_fps(text)
@@ -130,6 +130,15 @@ def test_retime_extends_short_cue_into_free_time() -> None:
     assert out[0].start_ms == 1000
     assert out[0].end_ms == 1840  # 834 ms -> 21 frames at 25 fps
     assert changes[0].what == "extended"
+
+
+@pytest.mark.parametrize("fps", [F25, F23, F2997])
+def test_retime_never_runs_past_the_model_limit(fps: Fraction) -> None:
+    limit = 100 * 24 * 3600 * 1000  # the model's 100 days
+    cues = [Cue(limit - 200, limit - 100, "Last words."), Cue(limit, limit, "x")]
+    out, _ = retime(cues, TimingLimits(fps=fps, min_gap_frames=2, min_duration_ms=834, max_cps=17.0))
+    assert all(cue.end_ms <= limit for cue in out)
+    assert [cue.text for cue in out] == ["Last words.", "x"]
 
 
 def test_retime_extension_stops_at_the_gap_before_the_next_cue() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any, TypeVar
 
 import click
@@ -37,7 +38,8 @@ def parse_offset(value: str | None) -> int | None:
     if not match:
         raise OptionError(f"--offset {value!r} is not a time; write e.g. 1500ms, -2.5s or 1500")
     number, unit = match.groups()
-    return round(float(number) * (1000 if unit == "s" else 1))
+    # Exact: a float would overflow on a long run of digits and round large values.
+    return round(Fraction(number) * (1000 if unit == "s" else 1))
 
 
 def _limit_options(default_preset: str) -> list[Callable[[F], F]]:

@@ -67,7 +67,8 @@ def check_file(
 
 
 @click.command(short_help="Check subtitle files against a delivery spec (Netflix, BBC...).")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+# Not dir_okay=False: a directory is reported like any unreadable file, the others checked.
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @make_style_options(default_preset="netflix", shifts=False)
 @click.option(
     "--language",

@@ -24,7 +24,9 @@ def _stem(path: str) -> str:
 
 
 @click.command(short_help="Convert dub results or subtitle files to SRT, WebVTT, TTML and JSON.")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+# Not dir_okay=False: click would reject the whole command, and a bad input must only
+# cost its own line (the reader reports a directory as unreadable).
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output-dir", required=True, type=click.Path(file_okay=False),
               help="Directory for the outputs (created if missing).")
 @formats_option
@@ -79,8 +81,12 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
             try:
                 done = convert_raw(part, output_dir, name, formats, units,  # type: ignore[arg-type]
                                    media_duration_ms=media_ms, preset=preset)
-            except DubsubsError as error:
+            except InputError as error:  # names its source already
                 error_line(str(error))
+                failed += 1
+                continue
+            except DubsubsError as error:  # an option or output problem: say which input
+                error_line(f"{label}: {error}")
                 failed += 1
                 continue
             used[name] = label

@@ -93,11 +93,13 @@ def parse_fps(value: str | float | Fraction) -> Fraction:
                 f"--fps {value!r} is not a frame rate; use one of "
                 f"{', '.join(FRAME_RATES)} or a fraction like 24000/1001"
             ) from None
+    # Range first: float() of a huge Fraction (1e400) overflows.
+    if not 1 <= rate <= 1000:
+        raise OptionError(f"--fps {value!r} is out of range (1 to 1000 frames per second)")
+    if not isinstance(value, Fraction):
         for exact in FRAME_RATES.values():
             if abs(float(rate) - float(exact)) < 0.0005 and rate != exact:
                 return exact
-    if not 1 <= rate <= 1000:
-        raise OptionError(f"--fps {value!r} is out of range (1 to 1000 frames per second)")
     return rate
 
 

@@ -202,8 +202,12 @@ def retime(
     p, q = fps.numerator, fps.denominator
     gap = limits.min_gap_frames
     n = len(cues)
-    starts = [ms_to_frames_ceil(c.start_ms, fps) for c in cues]
-    ends = [max(ms_to_frames(c.end_ms, fps), s + 1) for c, s in zip(cues, starts, strict=True)]
+    # The last frame the model can hold (times stop at MAX_MS): nothing is timed past it.
+    last = ms_to_frames(MAX_MS, fps)
+    if frames_to_ms(last, fps) > MAX_MS:
+        last -= 1
+    starts = [min(ms_to_frames_ceil(c.start_ms, fps), last) for c in cues]
+    ends = [min(max(ms_to_frames(c.end_ms, fps), s + 1), last) for c, s in zip(cues, starts, strict=True)]
     original = list(zip(starts, ends, strict=True))
     max_frames = math.floor(Fraction(limits.max_duration_ms) * fps / 1000) if limits.max_duration_ms else None
     changes: list[TimingChange] = []
@@ -226,7 +230,7 @@ def retime(
             end = start + max_frames
         if room is not None and end > room:
             end, what = max(room, start + 1), "trimmed"
-        ends[i] = end
+        end = ends[i] = min(end, last)
         if what:
             before = (frames_to_ms(original[i][0], fps), frames_to_ms(original[i][1], fps))
             after = (frames_to_ms(start, fps), frames_to_ms(end, fps))
