@@ -122,7 +122,9 @@ class StyleReport:
         if self.preset == "none" and not self.offset_ms:
             return "style: none (cues as given)"
         lang = f", {self.language}" if self.language else ""
-        parts = [f"style {self.preset}{lang}: {self.items} items -> {self.cues} cues"]
+        items = f"{self.items} item{'' if self.items == 1 else 's'}"
+        cues = f"{self.cues} cue{'' if self.cues == 1 else 's'}"
+        parts = [f"style {self.preset}{lang}: {items} -> {cues}"]
         if self.split_items:
             count = len(self.split_items)
             parts.append(f"{count} item{'' if count == 1 else 's'} split")
