@@ -25,7 +25,7 @@ from ..errors import OptionError
 from ..model import Cue, Transcript
 from .check import CheckReport, Violation, check, format_json, format_text
 from .presets import DEFAULT_FPS, FRAME_RATES, PRESETS, LanguageLimits, Preset, parse_fps
-from .segment import merge_dual_speakers, segment_cue
+from .segment import Merge, merge_cues, segment_cue
 from .timing import (
     TimingChange,
     TimingLimits,
@@ -103,6 +103,7 @@ class StyleReport:
     split_items: tuple[int, ...] = ()  # 1-based indexes of items cut into several cues
     timing_changes: tuple[TimingChange, ...] = field(default_factory=tuple)
     offset_ms: int = 0
+    merged: tuple[Merge, ...] = ()  # output cues made by merging short cues with a neighbour
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +117,7 @@ class StyleReport:
                 for c in self.timing_changes
             ],
             "offset_ms": self.offset_ms,
+            "merged": [{"cue": m.cue, "pieces": m.pieces, "speakers": m.speakers} for m in self.merged],
         }
 
     def summary(self) -> str:
@@ -128,6 +130,11 @@ class StyleReport:
         if self.split_items:
             count = len(self.split_items)
             parts.append(f"{count} item{'' if count == 1 else 's'} split")
+        if self.merged:
+            pieces = sum(m.pieces for m in self.merged)
+            dual = sum(1 for m in self.merged if m.speakers > 1)
+            merged = f"{pieces} short cues merged into {len(self.merged)}"
+            parts.append(merged + (f" ({dual} with two speakers)" if dual else ""))
         if self.timing_changes:
             kinds: dict[str, int] = {}
             for change in self.timing_changes:
@@ -154,9 +161,12 @@ def conform(
 ) -> tuple[Transcript, StyleReport]:
     """``transcript`` made to fit ``preset`` (picked for ``transcript.language``).
 
-    Items are split and laid out, shifted by the offset and start timecode, then timed on
-    the frame grid. Cues come back sorted; the original items are kept in
-    ``dialogue`` (shifted with the cues, so both describe the same media timeline).
+    Items are split and laid out, shifted by the offset and start timecode; cues too
+    short to read are merged with a neighbour where the result fits
+    (:func:`.segment.merge_cues`); then all are timed on the frame grid, a start delayed
+    a little where that lets the cue before it be read (:func:`.timing.retime`). Cues
+    come back sorted; the original items are kept in ``dialogue`` (shifted with the
+    cues, so both describe the same media timeline).
     The preset ``none`` with no offset returns ``transcript`` itself.
     """
     if isinstance(preset, str):
@@ -169,20 +179,27 @@ def conform(
         return transcript, StyleReport(limits.name, transcript.language, len(items), len(items))
     cues: list[Cue] = []
     split: list[int] = []
-    if limits.segment:
-        for index, item in enumerate(items, 1):
-            pieces = segment_cue(item, limits, transcript.language)
-            if len(pieces) > 1:
-                split.append(index)
-            cues.extend(pieces)
-        cues.sort(key=lambda c: c.start_ms)  # overlapping items can interleave
-        cues = merge_dual_speakers(cues, limits)
-    else:
-        cues = list(items)
-    # Shift before the timing pass, so that cues land on the frame grid of the programme
-    # timeline (a start timecode of 10:00:00:00 included), not of the media file.
+    merges: list[Merge] = []
+    # Shift first, so that cues land on the frame grid of the programme timeline (a start
+    # timecode of 10:00:00:00 included), not of the media file, and merging sees the same
+    # frames the timing pass will.
     offset = total_offset_ms(limits)
-    cues = shift(cues, offset)
+    if limits.segment:
+        pieces: list[tuple[Cue, int]] = []
+        for index, item in enumerate(items, 1):
+            parts = segment_cue(item, limits, transcript.language)
+            if len(parts) > 1:
+                split.append(index)
+            pieces.extend((part, index) for part in parts)
+        pieces.sort(key=lambda pair: pair[0].start_ms)  # overlapping items can interleave
+        cues, merges = merge_cues(
+            shift([cue for cue, _ in pieces], offset),
+            limits,
+            transcript.language,
+            [origin for _, origin in pieces],
+        )
+    else:
+        cues = shift(items, offset)
     changes: list[TimingChange] = []
     if limits.timing:
         cues, changes = retime(
@@ -194,6 +211,7 @@ def conform(
                 min_duration_ms=limits.min_duration_ms,
                 max_duration_ms=limits.max_duration_ms,
                 max_cps=limits.max_cps,
+                max_start_delay_ms=limits.max_start_delay_ms,
             ),
         )
     original = transcript.dialogue if transcript.dialogue is not None else items
@@ -207,6 +225,7 @@ def conform(
         tuple(split),
         tuple(changes),
         offset,
+        tuple(merges),
     )
     return styled, report
 
@@ -217,6 +236,7 @@ __all__ = [
     "PRESETS",
     "CheckReport",
     "LanguageLimits",
+    "Merge",
     "Preset",
     "StyleReport",
     "Violation",

@@ -120,8 +120,10 @@ _VARIANT_FIELDS = ("max_chars_per_line", "max_cps", "dual_speaker_dash")
 class Preset:
     """Limits for one delivery spec. ``None`` means "no limit" for that rule.
 
-    ``segment`` says whether long items are split into several cues; ``timing`` whether
-    the timing pass (frame snapping, gaps, durations) runs. ``variants`` maps a language
+    ``segment`` says whether long items are split into several cues (and cues too short
+    to read merged with a neighbour); ``timing`` whether the timing pass (frame snapping,
+    gaps, durations) runs. ``max_start_delay_ms`` is how far that pass may delay a cue's
+    start to give the cue before it enough time (0: starts never move). ``variants`` maps a language
     (primary subtag ``"ja"``, or a full tag ``"zh-TW"``) to replacement limits, applied by
     :meth:`for_language`; ``overridden`` names fields the user set explicitly, which a
     language variant never replaces.
@@ -135,6 +137,7 @@ class Preset:
     max_duration_ms: int | None = None
     min_gap_frames: int = 0
     close_gap_ms: int = 0
+    max_start_delay_ms: int = 0
     dual_speaker_dash: DashStyle = "-"
     segment: bool = False
     timing: bool = False
@@ -156,6 +159,8 @@ class Preset:
             raise OptionError(f"min_gap_frames must be >= 0, got {self.min_gap_frames!r}")
         if type(self.close_gap_ms) is not int or self.close_gap_ms < 0:
             raise OptionError(f"close_gap_ms must be >= 0, got {self.close_gap_ms!r}")
+        if type(self.max_start_delay_ms) is not int or self.max_start_delay_ms < 0:
+            raise OptionError(f"max_start_delay_ms must be >= 0, got {self.max_start_delay_ms!r}")
         if (
             self.min_duration_ms is not None
             and self.max_duration_ms is not None
@@ -246,6 +251,9 @@ NETFLIX = Preset(
     max_duration_ms=7000,  # [NFX-GEN]
     min_gap_frames=2,  # [NFX-GEN]
     close_gap_ms=500,  # common practice: gaps under half a second are closed
+    # Ours, not Netflix's: a cue too short to read may take up to half a second from the
+    # start of the next one (never more than that cue can spare; see timing.retime).
+    max_start_delay_ms=500,
     # [NFX-EN] a hyphen without a space before each speaker's line (as the issue states it;
     # not re-read). Korean uses a hyphen and a space: confirmed in [NFX-KO].
     dual_speaker_dash="-",
@@ -280,6 +288,7 @@ BBC = Preset(
     max_duration_ms=None,  # [BBC] sets no hard maximum
     min_gap_frames=2,  # not a BBC figure (see module docstring)
     close_gap_ms=500,
+    max_start_delay_ms=500,  # ours, as for netflix
     dual_speaker_dash="- ",  # BBC marks speakers by colour, not dashes; a spaced dash if used
     segment=True,
     timing=True,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from ..model import Cue
 from .linebreak import (
@@ -27,14 +28,16 @@ from .linebreak import (
     Token,
     bare_word,
     break_cost,
+    break_lines,
     break_tokens,
     greedy_lines,
+    has_cjk,
     tokenize,
     width,
     word_lists,
 )
 from .presets import Preset
-from .timing import TimingLimits, needed_ms
+from .timing import TimingLimits, ms_to_frames_ceil, needed_ms
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,59 +180,177 @@ def segment_cue(cue: Cue, preset: Preset, language: str | None = None) -> list[C
     return [Cue(s, e, text, cue.speaker) for (s, e), text in zip(spans, texts, strict=True)]
 
 
-def merge_dual_speakers(cues: Sequence[Cue], preset: Preset) -> list[Cue]:
-    """Pairs of one-line cues from two different speakers, that overlap or are each too
-    short to read and nearly touch, shown together as one cue with a dash before each
-    line (``-Hi.\\n-Hello.``; ``preset.dual_speaker_dash`` says whether a space follows).
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """One cue :func:`merge_cues` made out of several, for the report."""
 
-    The dash is markup, not text: strip it from lines starting with it to get the words
-    back. The merged cue has no single speaker (``speaker=None``); the items it came from
-    keep theirs in ``Transcript.dialogue``. A pair is merged only when the result fits
-    the line length, the line count, the maximum duration and the reading speed.
-    """
-    if preset.max_lines is not None and preset.max_lines < 2:
-        return list(cues)
-    limits = TimingLimits(
-        fps=preset.fps,
-        min_duration_ms=preset.min_duration_ms,
-        max_duration_ms=preset.max_duration_ms,
-        max_cps=preset.max_cps,
-    )
-    dash = preset.dual_speaker_dash
-    out: list[Cue] = []
-    index = 0
-    while index < len(cues):
-        first = cues[index]
-        second = cues[index + 1] if index + 1 < len(cues) else None
-        merged = _merged(first, second, dash, preset, limits) if second else None
-        if merged is not None:
-            out.append(merged)
-            index += 2
+    cue: int  # 1-based, in output order
+    pieces: int  # how many cues went into it
+    speakers: int  # 1: texts joined; 2: one dashed line per speaker
+
+
+#: Who speaks a cue: its speaker, or for an unlabelled cue the item it was cut from
+#: (pieces of one item are one speaker; two unlabelled items may not be).
+_Voice = tuple[str, object]
+
+
+@dataclass(slots=True)
+class _Group:
+    """Cues merged so far: consecutive runs of one voice, each a list of texts."""
+
+    start: int
+    end: int
+    blocks: list[tuple[_Voice, str | None, list[str]]]
+    text: str
+    pieces: int = 1
+
+
+class _Merger:
+    """Decides whether two neighbouring cues become one, and lays the result out."""
+
+    def __init__(self, preset: Preset, language: str | None) -> None:
+        self.preset = preset
+        self.language = language
+        fps = preset.fps
+        self.fps = fps
+        self.limits = TimingLimits(
+            fps=fps,
+            min_duration_ms=preset.min_duration_ms,
+            max_duration_ms=preset.max_duration_ms,
+            max_cps=preset.max_cps,
+        )
+        self.gap = preset.min_gap_frames
+        self.max_frames = (
+            math.floor(Fraction(preset.max_duration_ms) * fps / 1000) if preset.max_duration_ms else None
+        )
+        self.dual = preset.max_lines is None or preset.max_lines >= 2
+
+    def badness(self, group: _Group, next_start: int | None) -> float:
+        """Time the group needs over the time the timing pass can give it (frames, as
+        :func:`~.timing.retime` counts them): above 1, the check will fail it."""
+        need = needed_ms(group.text, self.limits)
+        if need <= 0:
+            return 0.0
+        start = ms_to_frames_ceil(group.start, self.fps)
+        need_frames = math.ceil(Fraction(need) * self.fps / 1000)
+        if next_start is None:
+            available = self.max_frames if self.max_frames is not None else need_frames
         else:
-            out.append(first)
-            index += 1
+            available = ms_to_frames_ceil(next_start, self.fps) - self.gap - start
+            if self.max_frames is not None:
+                available = min(available, self.max_frames)
+        return need_frames / max(available, 1)
+
+    def join(self, first: _Group, second: _Group) -> _Group | None:
+        """``first`` and ``second`` as one cue, or None when that cannot be laid out within
+        the line length, the line count and the maximum duration."""
+        start, end = first.start, max(first.end, second.end)
+        if self.preset.max_duration_ms is not None and end - start > self.preset.max_duration_ms:
+            return None
+        (voice, speaker, texts), *_ = second.blocks
+        blocks = [(v, sp, list(t)) for v, sp, t in first.blocks]
+        if voice == blocks[-1][0]:
+            blocks[-1][2].extend(texts)
+        elif len(blocks) == 1 and self.dual and _different(blocks[0][1], speaker):
+            blocks.append((voice, speaker, list(texts)))
+        else:
+            return None
+        text = self.layout(blocks)
+        if text is None:
+            return None
+        return _Group(start, end, blocks, text, first.pieces + second.pieces)
+
+    def layout(self, blocks: Sequence[tuple[_Voice, str | None, list[str]]]) -> str | None:
+        max_chars, max_lines = self.preset.max_chars_per_line, self.preset.max_lines
+        if len(blocks) == 1:
+            text = break_lines(_joined(blocks[0][2]), max_chars, max_lines, self.language)
+            lines = text.split("\n")
+            if max_lines is not None and len(lines) > max_lines:
+                return None
+            if max_chars is not None and max(len(line) for line in lines) > max_chars:
+                return None
+            return text
+        dash = self.preset.dual_speaker_dash
+        lines = [dash + " ".join(_joined(texts).split()) for _, _, texts in blocks]
+        if max_chars is not None and max(len(line) for line in lines) > max_chars:
+            return None
+        return "\n".join(lines)
+
+
+def _different(one: str | None, other: str | None) -> bool:
+    """Two known, different speakers (an unlabelled cue may be either)."""
+    return one is not None and other is not None and one != other
+
+
+def _joined(texts: Sequence[str]) -> str:
+    """Texts run together; no space between two Chinese or Japanese characters."""
+    out = ""
+    for text in texts:
+        flat = " ".join(text.split())
+        if out and flat and not (has_cjk(out[-1]) and has_cjk(flat[0])):
+            out += " "
+        out += flat
     return out
 
 
-def _merged(first: Cue, second: Cue | None, dash: str, preset: Preset, limits: TimingLimits) -> Cue | None:
-    if second is None or first.speaker is None or second.speaker is None:
-        return None
-    if first.speaker == second.speaker or "\n" in first.text or "\n" in second.text:
-        return None
-    top, bottom = dash + first.text, dash + second.text
-    if preset.max_chars_per_line is not None and max(len(top), len(bottom)) > (preset.max_chars_per_line):
-        return None
-    overlap = second.start_ms < first.end_ms
-    close = second.start_ms - first.end_ms < max(preset.close_gap_ms, 1)
-    too_short = first.duration_ms < needed_ms(first.text, limits) or second.duration_ms < (
-        needed_ms(second.text, limits)
-    )
-    if not (overlap or (close and too_short)):
-        return None
-    start, end = first.start_ms, max(first.end_ms, second.end_ms)
-    text = f"{top}\n{bottom}"
-    if preset.max_duration_ms is not None and end - start > preset.max_duration_ms:
-        return None
-    if preset.max_cps is not None and (len(text) - 1) * 1000 > preset.max_cps * (end - start):
-        return None
-    return Cue(start, end, text, None)
+def merge_cues(
+    cues: Sequence[Cue],
+    preset: Preset,
+    language: str | None = None,
+    origins: Sequence[int] | None = None,
+) -> tuple[list[Cue], list[Merge]]:
+    """Sorted ``cues`` with each cue that is too short to read, and cannot be lengthened
+    into the free time after it, merged with a neighbour the way a subtitler would.
+
+    A cue is *short* when it needs more time (reading speed, minimum duration) than it
+    has before the next cue less the minimum gap. It is merged with the cue before or
+    after it when the two nearly touch (a gap under ``close_gap_ms``) or overlap, and
+    the result fits the line length, line count and maximum duration and is easier to
+    read than the worse of the two was (or passes):
+
+    - the same speaker: the texts joined and laid out again in lines;
+    - two different speakers: one line per speaker, each after a dash (``-Hi.\n-Hello.``;
+      ``preset.dual_speaker_dash`` says whether a space follows); only when each
+      speaker's text fits one line. Two speakers who overlap are merged this way even
+      when neither is short.
+
+    A merged cue runs from the first cue's start to the last end, so it never starts
+    before the speech in it. Words keep their order; the dash is markup, not text
+    (strip it from lines starting with it to get the words back). A dashed cue has no
+    single speaker (``speaker=None``); the items keep theirs in ``Transcript.dialogue``.
+    Cues without a speaker are merged only with pieces of their own item: ``origins``
+    gives each cue's item index (by default each cue is its own item). One pass, each
+    merge bounded by the line limits: linear in the cues.
+    """
+    merger = _Merger(preset, language)
+    close_ms = max(preset.close_gap_ms, 1)
+    groups: list[_Group] = []
+    n = len(cues)
+    for index, cue in enumerate(cues):
+        origin = origins[index] if origins is not None else index
+        voice: _Voice = ("speaker", cue.speaker) if cue.speaker is not None else ("item", origin)
+        group = _Group(cue.start_ms, cue.end_ms, [(voice, cue.speaker, [cue.text])], cue.text)
+        next_start = cues[index + 1].start_ms if index + 1 < n else None
+        if groups:
+            previous = groups[-1]
+            overlap = cue.start_ms < previous.end
+            close = overlap or cue.start_ms - previous.end < close_ms
+            if close and cue.text.strip() and previous.text.strip():
+                before = max(merger.badness(previous, cue.start_ms), merger.badness(group, next_start))
+                two_voices = overlap and _different(previous.blocks[-1][1], cue.speaker)
+                if before > 1 or two_voices:
+                    merged = merger.join(previous, group)
+                    if merged is not None:
+                        after = merger.badness(merged, next_start)
+                        if after <= 1 or after < before:
+                            groups[-1] = merged
+                            continue
+        groups.append(group)
+    out: list[Cue] = []
+    merges: list[Merge] = []
+    for number, group in enumerate(groups, 1):
+        speaker = group.blocks[0][1] if len(group.blocks) == 1 else None
+        out.append(Cue(group.start, group.end, group.text, speaker))
+        if group.pieces > 1:
+            merges.append(Merge(number, group.pieces, len(group.blocks)))
+    return out, merges

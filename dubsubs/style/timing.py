@@ -140,6 +140,7 @@ class TimingLimits:
     min_duration_ms: int | None = None
     max_duration_ms: int | None = None
     max_cps: float | None = None
+    max_start_delay_ms: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ class TimingChange:
     """One adjustment the timing pass made, for the report."""
 
     cue: int  # 1-based, in output order
-    what: str  # "extended", "gap-closed", "trimmed"
+    what: str  # "extended", "gap-closed", "trimmed", "delayed"
     before: tuple[int, int]  # (start, end) in ms, snapped to frames, before the change
     after: tuple[int, int]
 
@@ -194,9 +195,11 @@ def retime(
     In order: starts snap up to a frame (never earlier than the speech), ends to the
     nearest frame; a cue shorter than its reading time or the minimum duration is
     extended into free time (up to the next cue less the minimum gap, and no longer than
-    the maximum duration); a gap smaller than ``close_gap_ms`` is closed down to the
-    minimum gap; an end that crowds the next cue is trimmed back to leave the minimum gap.
-    Starts never move except by snapping. Work is in whole frames, linear in the cues.
+    the maximum duration); when that is not enough, the next cue's start may be delayed
+    (see :func:`_latest_start`) so that the cue gets all the time it needs; a gap smaller
+    than ``close_gap_ms`` is closed down to the minimum gap; an end that crowds the next
+    cue is trimmed back to leave the minimum gap. Starts never move earlier than their
+    snapped speech start. Work is in whole frames, linear in the cues.
     """
     fps = limits.fps
     p, q = fps.numerator, fps.denominator
@@ -210,12 +213,26 @@ def retime(
     ends = [min(max(ms_to_frames(c.end_ms, fps), s + 1), last) for c, s in zip(cues, starts, strict=True)]
     original = list(zip(starts, ends, strict=True))
     max_frames = math.floor(Fraction(limits.max_duration_ms) * fps / 1000) if limits.max_duration_ms else None
+    needs = [-(-needed_ms(cue.text, limits) * p // (1000 * q)) for cue in cues]  # ceil
+    delay = _Delay(limits, last) if limits.max_start_delay_ms else None
     changes: list[TimingChange] = []
+
+    def span(start: int, end: int) -> tuple[int, int]:
+        return frames_to_ms(start, fps), frames_to_ms(end, fps)
+
     for i in range(n):
         start, end = starts[i], ends[i]
+        need = needs[i]
         room = starts[i + 1] - gap if i + 1 < n else None  # last end allowed before the next
-        need = -(-needed_ms(cues[i].text, limits) * p // (1000 * q))  # ceil
         what = ""
+        if room is not None and delay is not None and start + need > room:
+            wanted = start + need + gap
+            if wanted <= delay.latest_start(i + 1, starts, ends, needs):
+                changes.append(
+                    TimingChange(i + 2, "delayed", span(*original[i + 1]), span(wanted, ends[i + 1]))
+                )
+                starts[i + 1] = wanted
+                room = wanted - gap
         if end - start < need:
             target = start + need
             if room is not None:
@@ -232,11 +249,30 @@ def retime(
             end, what = max(room, start + 1), "trimmed"
         end = ends[i] = min(end, last)
         if what:
-            before = (frames_to_ms(original[i][0], fps), frames_to_ms(original[i][1], fps))
-            after = (frames_to_ms(start, fps), frames_to_ms(end, fps))
-            changes.append(TimingChange(i + 1, what, before, after))
+            # A delayed cue's own change starts from where the delay put it.
+            changes.append(TimingChange(i + 1, what, span(start, original[i][1]), span(start, end)))
+    changes.sort(key=lambda change: change.cue)  # stable: a delay comes before its cue's own change
     out = [
         replace(cue, start_ms=frames_to_ms(s, fps), end_ms=frames_to_ms(e, fps))
         for cue, s, e in zip(cues, starts, ends, strict=True)
     ]
     return out, changes
+
+
+class _Delay:
+    """How far the timing pass may delay a cue's start, in frames."""
+
+    def __init__(self, limits: TimingLimits, last: int) -> None:
+        fps = limits.fps
+        self.gap = limits.min_gap_frames
+        self.last = last
+        self.max_delay = math.floor(Fraction(limits.max_start_delay_ms) * fps / 1000)
+        self.min_frames = max(math.ceil(Fraction(limits.min_duration_ms or 0) * fps / 1000), 1)
+
+    def latest_start(self, j: int, starts: Sequence[int], ends: Sequence[int], needs: Sequence[int]) -> int:
+        """The latest frame cue ``j`` (not yet processed, so its start and end are still
+        its speech's) may start at: at most ``max_start_delay_ms`` after its speech
+        starts, no later than its speech end less the minimum duration, and early enough
+        that it still gets the time it needs before the cue after it."""
+        free_end = starts[j + 1] - self.gap if j + 1 < len(starts) else self.last
+        return min(starts[j] + self.max_delay, ends[j] - self.min_frames, free_end - needs[j])
