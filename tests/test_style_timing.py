@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -208,3 +210,85 @@ def test_shift_moves_everything_and_refuses_negative_times() -> None:
     assert shift(cues, 500) == [Cue(1500, 2500, "a")]
     with pytest.raises(OptionError, match="before 0"):
         shift(cues, -1500)
+
+
+DELAYING = TimingLimits(
+    fps=F25,
+    min_gap_frames=2,
+    close_gap_ms=500,
+    min_duration_ms=834,
+    max_duration_ms=7000,
+    max_cps=17.0,
+    max_start_delay_ms=500,
+)
+
+
+def test_retime_delays_the_next_start_so_a_short_cue_can_be_read() -> None:
+    cues = [Cue(1000, 1500, "Yes."), Cue(1500, 5000, "Then we leave at dawn.")]
+    out, changes = retime(cues, DELAYING)
+    assert (out[0].start_ms, out[0].end_ms) == (1000, 1840)  # 21 frames: 834 ms
+    assert out[1].start_ms == 1920 and out[1].end_ms == 5000  # two frames later
+    assert [(c.cue, c.what) for c in changes] == [(1, "extended"), (2, "delayed")]
+    assert changes[1].before == (1520, 5000) and changes[1].after == (1920, 5000)
+
+
+@pytest.mark.parametrize(
+    ("cues", "why"),
+    [
+        (
+            [Cue(1000, 1200, "Yes."), Cue(1200, 5000, "Then we leave at dawn.")],
+            "it would need 0.72 s, over the 0.5 s limit",
+        ),
+        (
+            [Cue(1000, 1500, "Yes."), Cue(1500, 2600, "Then.")],
+            "the next cue would start later than its speech end less the minimum duration",
+        ),
+        (
+            [Cue(1000, 1500, "Yes."), Cue(1500, 3000, "Then we leave at dawn, all of us."), Cue(3000, 5000, "Go.")],
+            "the next cue has no time to spare before the one after it",
+        ),
+    ],
+)
+def test_retime_does_not_delay(cues: list[Cue], why: str) -> None:
+    out, changes = retime(cues, DELAYING)
+    assert out[1].start_ms == snap_up(cues[1].start_ms), why
+    assert "delayed" not in [c.what for c in changes]
+
+
+def snap_up(ms: int) -> int:
+    return frames_to_ms(-(-ms * 25 // 1000), F25)
+
+
+def test_retime_without_a_delay_limit_never_moves_a_start() -> None:
+    cues = [Cue(1000, 1500, "Yes."), Cue(1500, 5000, "Then we leave at dawn.")]
+    out, _ = retime(cues, LIMITS)
+    assert out[1].start_ms == 1520
+
+
+@settings(max_examples=150)
+@given(
+    spans=st.lists(st.tuples(st.integers(0, 1500), st.integers(100, 4000)), min_size=1, max_size=30),
+    texts=st.lists(st.sampled_from(["Yes.", "No way.", "Some words here.", "A longer line of words, here."])),
+    rate=st.sampled_from(list(FRAME_RATES.values())),
+)
+def test_retime_delay_properties(spans: list[tuple[int, int]], texts: list[str], rate: Fraction) -> None:
+    cues, at = [], 0
+    for index, (gap, duration) in enumerate(spans):
+        at += gap
+        cues.append(Cue(at, at + duration, texts[index % len(texts)] if texts else "Hi."))
+        at += duration
+    limits = replace(DELAYING, fps=rate)
+    out, changes = retime(cues, limits)
+    frame = 1000 / float(rate)
+    delayed = {c.cue for c in changes if c.what == "delayed"}
+    for number, (before, after) in enumerate(zip(cues, out, strict=True), 1):
+        assert after.text == before.text
+        assert after.start_ms >= before.start_ms  # never before the speech
+        moved = after.start_ms - before.start_ms
+        assert moved <= (500 + frame + 1 if number in delayed else frame + 1)
+        if number in delayed:  # still shown for its minimum duration inside its speech
+            assert before.end_ms - after.start_ms >= 834 - frame
+    for before, after in itertools.pairwise(out):
+        assert after.start_ms >= before.end_ms  # sorted, no overlap
+    # Not idempotent, unlike the pass without delays: a second pass takes the first one's
+    # extensions for speech, so a start it could not delay before may now be delayed.
