@@ -199,10 +199,12 @@ class _Group:
     """Cues merged so far: consecutive runs of one voice, each a list of texts."""
 
     start: int
+    start_frame: int  # the frame the timing pass will start it on
     end: int
     blocks: list[tuple[_Voice, str | None, list[str]]]
     text: str
     pieces: int = 1
+    need: int = -1  # frames it needs on screen, once known
 
 
 class _Merger:
@@ -225,21 +227,21 @@ class _Merger:
         )
         self.dual = preset.max_lines is None or preset.max_lines >= 2
 
-    def badness(self, group: _Group, next_start: int | None) -> float:
+    def badness(self, group: _Group, next_frame: int | None) -> float:
         """Time the group needs over the time the timing pass can give it (frames, as
         :func:`~.timing.retime` counts them): above 1, the check will fail it."""
-        need = needed_ms(group.text, self.limits)
-        if need <= 0:
+        if group.need < 0:
+            need = needed_ms(group.text, self.limits)
+            group.need = -(-need * self.fps.numerator // (1000 * self.fps.denominator))  # ceil
+        if group.need == 0:
             return 0.0
-        start = ms_to_frames_ceil(group.start, self.fps)
-        need_frames = math.ceil(Fraction(need) * self.fps / 1000)
-        if next_start is None:
-            available = self.max_frames if self.max_frames is not None else need_frames
+        if next_frame is None:
+            available = self.max_frames if self.max_frames is not None else group.need
         else:
-            available = ms_to_frames_ceil(next_start, self.fps) - self.gap - start
+            available = next_frame - self.gap - group.start_frame
             if self.max_frames is not None:
                 available = min(available, self.max_frames)
-        return need_frames / max(available, 1)
+        return group.need / max(available, 1)
 
     def join(self, first: _Group, second: _Group) -> _Group | None:
         """``first`` and ``second`` as one cue, or None when that cannot be laid out within
@@ -258,7 +260,7 @@ class _Merger:
         text = self.layout(blocks)
         if text is None:
             return None
-        return _Group(start, end, blocks, text, first.pieces + second.pieces)
+        return _Group(start, first.start_frame, end, blocks, text, first.pieces + second.pieces)
 
     def layout(self, blocks: Sequence[tuple[_Voice, str | None, list[str]]]) -> str | None:
         max_chars, max_lines = self.preset.max_chars_per_line, self.preset.max_lines
@@ -326,22 +328,23 @@ def merge_cues(
     close_ms = max(preset.close_gap_ms, 1)
     groups: list[_Group] = []
     n = len(cues)
+    frames = [ms_to_frames_ceil(cue.start_ms, preset.fps) for cue in cues]
     for index, cue in enumerate(cues):
         origin = origins[index] if origins is not None else index
         voice: _Voice = ("speaker", cue.speaker) if cue.speaker is not None else ("item", origin)
-        group = _Group(cue.start_ms, cue.end_ms, [(voice, cue.speaker, [cue.text])], cue.text)
-        next_start = cues[index + 1].start_ms if index + 1 < n else None
+        group = _Group(cue.start_ms, frames[index], cue.end_ms, [(voice, cue.speaker, [cue.text])], cue.text)
+        next_frame = frames[index + 1] if index + 1 < n else None
         if groups:
             previous = groups[-1]
             overlap = cue.start_ms < previous.end
             close = overlap or cue.start_ms - previous.end < close_ms
             if close and cue.text.strip() and previous.text.strip():
-                before = max(merger.badness(previous, cue.start_ms), merger.badness(group, next_start))
+                before = max(merger.badness(previous, frames[index]), merger.badness(group, next_frame))
                 two_voices = overlap and _different(previous.blocks[-1][1], cue.speaker)
                 if before > 1 or two_voices:
                     merged = merger.join(previous, group)
                     if merged is not None:
-                        after = merger.badness(merged, next_start)
+                        after = merger.badness(merged, next_frame)
                         if after <= 1 or after < before:
                             groups[-1] = merged
                             continue
