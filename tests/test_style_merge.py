@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from dubsubs.model import Cue, Transcript
 from dubsubs.style import Preset, check, conform, get_preset
-from dubsubs.style.segment import merge_cues
+from dubsubs.style.segment import MAX_MERGED, merge_cues
 
 
 def strip_dashes(text: str, dash: str) -> str:
@@ -108,6 +108,13 @@ def test_a_third_speaker_does_not_join_a_dashed_cue() -> None:
     cues = [Cue(0, 300, "Yes.", "A"), Cue(320, 900, "No.", "B"), Cue(920, 1500, "Maybe.", "C")]
     out, _ = merge_cues(cues, NETFLIX, "en")
     assert [c.text for c in out] == ["-Yes.\n-No.", "Maybe."]
+
+
+def test_a_merged_cue_holds_at_most_max_merged_cues() -> None:
+    cues = [Cue(i * 100, i * 100 + 100, "No.", "A") for i in range(10)]
+    out, merges = merge_cues(cues, NETFLIX, "en")
+    assert [m.pieces for m in merges] == [MAX_MERGED, MAX_MERGED, 10 - 2 * MAX_MERGED]
+    assert " ".join(c.text for c in out).split() == ["No."] * 10
 
 
 def test_pieces_of_one_unlabelled_item_may_rejoin_but_two_unlabelled_items_not() -> None:
@@ -363,7 +370,7 @@ def test_report_says_what_was_merged() -> None:
     )
     styled, report = conform(transcript, "netflix")
     assert [c.text for c in styled.cues] == ["-Hi.\n-Hello.", "So. Where do we start?"]
-    assert "4 short cues merged into 2 (1 with two speakers)" in report.summary()
+    assert "4 cues merged into 2 (1 with two speakers)" in report.summary()
     assert report.to_dict()["merged"] == [
         {"cue": 1, "pieces": 2, "speakers": 2},
         {"cue": 2, "pieces": 2, "speakers": 1},

@@ -133,8 +133,8 @@ class StyleReport:
         if self.merged:
             pieces = sum(m.pieces for m in self.merged)
             dual = sum(1 for m in self.merged if m.speakers > 1)
-            merged = f"{pieces} short cues merged into {len(self.merged)}"
-            parts.append(merged + (f" ({dual} with two speakers)" if dual else ""))
+            dashed = f" ({dual} with two speakers)" if dual else ""
+            parts.append(f"{pieces} cues merged into {len(self.merged)}{dashed}")
         if self.timing_changes:
             kinds: dict[str, int] = {}
             for change in self.timing_changes:

@@ -1,4 +1,5 @@
-"""Split a long dialogue item into cues that fit a preset.
+"""Split a long dialogue item into cues that fit a preset, and merge cues too short to
+read with a neighbour (:func:`merge_cues`).
 
 A piece fits when it can be laid out in ``max_lines`` lines of ``max_chars_per_line``
 and its share of the item's time is at most ``max_duration_ms``. A piece that does not
@@ -189,6 +190,9 @@ class Merge:
     speakers: int  # 1: texts joined; 2: one dashed line per speaker
 
 
+#: The most cues :func:`merge_cues` puts in one (a subtitler merges two or three).
+MAX_MERGED = 4
+
 #: Who speaks a cue: its speaker, or for an unlabelled cue the item it was cut from
 #: (pieces of one item are one speaker; two unlabelled items may not be).
 _Voice = tuple[str, object]
@@ -311,7 +315,7 @@ def merge_cues(
     read than the worse of the two was (or passes):
 
     - the same speaker: the texts joined and laid out again in lines;
-    - two different speakers: one line per speaker, each after a dash (``-Hi.\n-Hello.``;
+    - two different speakers: one line per speaker, each after a dash (``-Hi.\\n-Hello.``;
       ``preset.dual_speaker_dash`` says whether a space follows); only when each
       speaker's text fits one line. Two speakers who overlap are merged this way even
       when neither is short.
@@ -321,8 +325,9 @@ def merge_cues(
     (strip it from lines starting with it to get the words back). A dashed cue has no
     single speaker (``speaker=None``); the items keep theirs in ``Transcript.dialogue``.
     Cues without a speaker are merged only with pieces of their own item: ``origins``
-    gives each cue's item index (by default each cue is its own item). One pass, each
-    merge bounded by the line limits: linear in the cues.
+    gives each cue's item index (by default each cue is its own item). One pass; a
+    merged cue holds at most ``MAX_MERGED`` cues, so the work is linear in the cues even
+    without line limits.
     """
     merger = _Merger(preset, language)
     close_ms = max(preset.close_gap_ms, 1)
@@ -341,7 +346,7 @@ def merge_cues(
             if close and cue.text.strip() and previous.text.strip():
                 before = max(merger.badness(previous, frames[index]), merger.badness(group, next_frame))
                 two_voices = overlap and _different(previous.blocks[-1][1], cue.speaker)
-                if before > 1 or two_voices:
+                if (before > 1 or two_voices) and previous.pieces < MAX_MERGED:
                     merged = merger.join(previous, group)
                     if merged is not None:
                         after = merger.badness(merged, next_frame)
