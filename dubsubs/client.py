@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -37,6 +38,8 @@ from .redact import query_secrets, redact_text, redact_url
 DEFAULT_BASE_URL = "https://client.camb.ai/apis"
 BASE_URL_ENV = "CAMB_API_BASE_URL"
 API_KEY_ENV = "CAMB_API_KEY"
+
+MAX_REDIRECTS = 10
 
 BULK_MIN = 2
 BULK_MAX = 5
@@ -129,6 +132,17 @@ def unique_run_ids(run_ids: Iterable[int | str]) -> list[int]:
     return list(seen)
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port, the default port filled in: what must match to keep the key."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
+
+
 def _validation_detail_text(detail: Any) -> str:
     """FastAPI's ``[{"loc": [...], "msg": ..., "type": ...}]`` as ``body.run_ids: msg``."""
     if isinstance(detail, list):
@@ -214,7 +228,48 @@ class CambClient:
         ``api=False`` is for presigned media URLs: the key is not sent to them. ``what``
         names the thing for messages (``"run 1001"``). Raises the typed errors; the
         returned response must be closed by the caller when ``stream`` is true.
+
+        Redirects from the API are followed here, not by ``requests``: it would forward the
+        ``x-api-key`` header to any host (it strips only ``Authorization``), so the key
+        goes along only while the target stays on the API's own origin.
         """
+        send_key = api
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = self._send(
+                method, url, json=json, params=params, headers=headers, stream=stream,
+                api=send_key, follow=not api, what=what,
+            )
+            if not (api and response.is_redirect):
+                return response
+            target = urljoin(response.url, response.headers["Location"])
+            status = response.status_code
+            response.close()
+            if status == 303 or (status in (301, 302) and method == "POST"):
+                method, json = "GET", None  # what browsers and requests do
+            params = None  # the Location carries its own query
+            send_key = send_key and _origin(target) == _origin(self.base_url)
+            url = target
+        label = f"{what}: " if what else ""
+        self._remember_secrets(url)
+        raise ApiError(
+            f"{label}{method} {redact_url(url)}: more than {MAX_REDIRECTS} redirects",
+            url=redact_url(url),
+        )
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any,
+        params: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+        stream: bool,
+        api: bool,
+        follow: bool,
+        what: str | None,
+    ) -> requests.Response:
+        """One request with retries; a redirect comes back as is unless ``follow``."""
         self._remember_secrets(url)
         shown = redact_url(url)
         label = f"{what}: " if what else ""
@@ -237,7 +292,7 @@ class CambClient:
                     headers=send_headers,
                     timeout=self.timeout,
                     stream=stream,
-                    allow_redirects=True,
+                    allow_redirects=follow,
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 reason = self._transport_reason(exc)
@@ -255,7 +310,7 @@ class CambClient:
                     f"{label}{method} {shown}: {self._transport_reason(exc)}", url=shown
                 ) from None
             status = response.status_code
-            if 200 <= status < 300:
+            if 200 <= status < 300 or (not follow and response.is_redirect):
                 return response
             if policy.should_retry_status(status) and not last:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))

@@ -55,7 +55,7 @@ CONTENT_TYPES = {
     ".mxf": "application/mxf",
 }
 
-FaultKind = Literal["status", "drop", "slow", "ignore_range"]
+FaultKind = Literal["status", "drop", "slow", "ignore_range", "redirect"]
 
 
 @dataclass
@@ -68,6 +68,7 @@ class Fault:
       (default: half), then close the connection.
     - ``slow``: wait ``delay`` seconds before answering normally.
     - ``ignore_range``: answer 200 with the whole body even to a Range request.
+    - ``redirect``: answer ``status`` (302 unless a 3xx is given) with ``Location: location``.
     """
 
     path: str
@@ -78,6 +79,7 @@ class Fault:
     after_bytes: int | None = None
     delay: float = 0.0
     method: str | None = None
+    location: str | None = None
     hits: int = 0
 
     def matches(self, method: str, path: str) -> bool:
@@ -712,6 +714,9 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                 return
             if fault.kind == "slow":
                 time.sleep(max(0.0, min(fault.delay, 30.0)))
+            elif fault.kind == "redirect":
+                status = fault.status if 300 <= fault.status <= 399 else 302
+                raise _Reply(status, {"detail": "moved"}, {"Location": fault.location or "/"})
             elif fault.kind == "status":
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 raise _Reply(
