@@ -10,8 +10,8 @@ import click
 
 from ..errors import ConfigurationError, DubsubsError
 from ..fetch import FetchEvent, FetchOptions, RunOutcome, fetch_runs, read_ids_file
-from ._api import api_options, open_client
 from ..style import Preset
+from ._api import api_options, open_client
 from ._common import error_line, formats_option, units_option
 from ._style_options import style_options
 
