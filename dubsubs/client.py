@@ -126,10 +126,17 @@ def unique_run_ids(run_ids: Iterable[int | str]) -> list[int]:
     seen: dict[int, None] = {}
     for raw in run_ids:
         text = str(raw).strip()
-        if not text.isdigit() or int(text) <= 0:
-            raise InputError(f"run id {raw!r} is not a positive integer")
+        if not is_run_id(text):
+            shown = raw if len(text) <= 30 else f"{text[:27]}..."
+            raise InputError(f"run id {shown!r} is not a positive integer")
         seen.setdefault(int(text), None)
     return list(seen)
+
+
+def is_run_id(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also takes superscripts and other scripts'
+    digits, which ``int`` may refuse), at most 19 of them, and not zero."""
+    return text.isascii() and text.isdigit() and len(text) <= 19 and int(text) > 0
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

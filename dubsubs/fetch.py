@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import __version__
-from .client import CambClient, JsonDict
+from .client import CambClient, JsonDict, is_run_id
 from .download import Downloaded, download, is_complete
 from .errors import DubsubsError, InputError
 from .exporters import EXPORTERS, get_exporter
@@ -317,12 +317,15 @@ def read_ids_file(path: Path | str) -> list[str]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", source=source) from exc
     for number, line in enumerate(text.splitlines(), 1):
         value = line.split("#", 1)[0].strip()
         if not value:
             continue
-        if not value.isdigit() or int(value) <= 0:
-            raise InputError(f"{value!r} is not a run id", source=source, where=f"line {number}")
+        if not is_run_id(value):
+            shown = value if len(value) <= 30 else f"{value[:27]}..."
+            raise InputError(f"{shown!r} is not a run id", source=source, where=f"line {number}")
         ids.append(value)
     return ids
 

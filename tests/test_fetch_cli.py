@@ -329,3 +329,27 @@ def test_fetch_applies_a_delivery_preset(sandbox: Sandbox, tmp_path: Path) -> No
     # it, so reading speed may still be flagged; the layout rules must all pass.
     rules = {v["rule"] for f in json.loads(check.output)["files"] for v in f["violations"]}
     assert not rules & {"chars-per-line", "lines", "overlap", "order", "min-gap"}, check.output
+
+
+@pytest.mark.parametrize("bad", ["²", "١٢", "9" * 5000])
+def test_odd_digit_run_ids_are_one_line_errors(sandbox: Sandbox, tmp_path: Path, bad: str) -> None:
+    """str.isdigit accepts superscripts and other scripts' digits, and int() refuses
+    more than 4300 digits: both must end in the usual one-line error, not a traceback."""
+    result = CliRunner().invoke(main, ["fetch", bad, "-o", str(tmp_path)],
+                                env={"CAMB_API_KEY": sandbox.api_key, "CAMB_API_BASE_URL": sandbox.url})
+    assert result.exit_code == 1 and result.exception is not None
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr.startswith("error: run id ") and result.stderr.count("\n") == 1
+    assert sandbox.count() == 0
+
+
+@pytest.mark.parametrize("content", [b"1001\n\xff\xfe\n", b"1001\n\xc2\xb2\n"])
+def test_undecodable_or_odd_ids_file_is_one_error(sandbox: Sandbox, tmp_path: Path,
+                                                  content: bytes) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_bytes(content)
+    result = CliRunner().invoke(main, ["fetch", "--ids-file", str(ids), "-o", str(tmp_path)],
+                                env={"CAMB_API_KEY": sandbox.api_key, "CAMB_API_BASE_URL": sandbox.url})
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr.startswith(f"error: {ids}: ") and result.stderr.count("\n") == 1
+    assert sandbox.count() == 0
