@@ -95,9 +95,10 @@ class RunOutcome:
 Listener = Callable[[FetchEvent], None]
 
 
-def _message(run_id: int, error: BaseException) -> str:
-    """The error's text, prefixed with the run unless it already names it."""
-    text = str(error)
+def _message(run_id: int, error: BaseException, redact: Callable[[str], str]) -> str:
+    """The error's text, prefixed with the run unless it already names it, and redacted:
+    a parser error may quote a value from the result, such as a presigned URL."""
+    text = redact(str(error))
     prefix = f"run {run_id}"
     return text if text.startswith(prefix) else f"{prefix}: {text}"
 
@@ -151,15 +152,15 @@ def fetch_runs(
         outcome = RunOutcome(run_id, root / str(run_id))
         try:
             if isinstance(result, BaseException):
-                outcome.errors.append(_message(run_id, result))
+                outcome.errors.append(_message(run_id, result, client.redact))
             else:
                 _fetch_one(client, run_id, result, outcome, options, emit)
         except DubsubsError as error:
-            outcome.errors.append(_message(run_id, error))
+            outcome.errors.append(_message(run_id, error, client.redact))
         except Exception as error:  # a bug must not take the other runs down with it
             log.exception("run %d failed unexpectedly", run_id)
             outcome.errors.append(
-                _message(run_id, RuntimeError(client.redact(f"{type(error).__name__}: {error}")))
+                _message(run_id, RuntimeError(f"{type(error).__name__}: {error}"), client.redact)
             )
         emit(FetchEvent("run-done", run_id, outcome=outcome))
         return outcome
@@ -182,7 +183,7 @@ def _fetch_one(
     parts: list[RawTranscript] = []
     for part in iter_json(result, source):
         if isinstance(part, InputError):
-            outcome.errors.append(_message(run_id, part))
+            outcome.errors.append(_message(run_id, part, client.redact))
         else:
             parts.append(part)
     if not parts and not outcome.errors:
@@ -239,7 +240,7 @@ def _fetch_one(
                     style = None
             rendered = render_all(transcript, options.formats or ())
         except DubsubsError as error:
-            outcome.errors.append(_message(run_id, error))
+            outcome.errors.append(_message(run_id, error, client.redact))
             continue
         for fmt, text in rendered.items():
             name = f"{stem}{get_exporter(fmt).extension}"
@@ -298,7 +299,7 @@ def _download_one(
             progress=progress, what=label,
         )
     except DubsubsError as error:
-        outcome.errors.append(_message(run_id, error))
+        outcome.errors.append(_message(run_id, error, client.redact))
         return None
     if got.skipped:
         outcome.skipped += 1

@@ -353,3 +353,19 @@ def test_undecodable_or_odd_ids_file_is_one_error(sandbox: Sandbox, tmp_path: Pa
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
     assert result.stderr.startswith(f"error: {ids}: ") and result.stderr.count("\n") == 1
     assert sandbox.count() == 0
+
+
+def test_malformed_url_field_does_not_leak_its_signature(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The parser quotes a bad value in its message; a presigned URL's query must still be
+    cut before the message reaches stderr or a manifest."""
+    signed = "http://h/v?X-Amz-Signature=SIGSECRET42"
+    sandbox.add_run(1020, {"es-ES": {"video_url": [signed], "transcript": [
+        {"start": 0, "end": 1, "text": "x"}]}, "fr-FR": {"transcript": [
+        {"start": 0, "end": 1, "text": "y"}]}})
+    result = run(sandbox, "1020", "-o", str(tmp_path), "--no-media")
+    assert result.exit_code == 1
+    assert "1020" in result.stderr and "video_url" in result.stderr
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name == "manifest.json" for p in files)
+    for text in [result.output, *(p.read_text(encoding="utf-8") for p in files)]:
+        assert "SIGSECRET42" not in text and "X-Amz" not in text
