@@ -151,7 +151,10 @@ def download(
     :class:`~dubsubs.errors.DownloadError` (message redacted) when the file cannot be
     completed after ``max_resumes`` resumptions or comes back the wrong size.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot write: {exc.strerror or exc}") from exc
     shown = redact_url(url)
     label = what or base_name
     done = is_complete(directory, previous)

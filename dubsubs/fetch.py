@@ -29,7 +29,7 @@ from typing import Any, Literal
 from . import __version__
 from .client import CambClient, JsonDict, is_run_id
 from .download import Downloaded, download, is_complete
-from .errors import DubsubsError, InputError
+from .errors import DubsubsError, InputError, OutputError
 from .exporters import EXPORTERS, get_exporter
 from .media import probe_duration_ms
 from .normalize import UnitsOption, normalize
@@ -190,7 +190,10 @@ def _fetch_one(
         outcome.errors.append(f"{source}: no transcript in the result")
     if not parts:
         return
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot write: {exc.strerror or exc}") from exc
     previous = _previous_files(read_manifest(directory))
     transcripts: list[dict[str, Any]] = []
 

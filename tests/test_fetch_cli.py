@@ -369,3 +369,20 @@ def test_malformed_url_field_does_not_leak_its_signature(sandbox: Sandbox, tmp_p
     assert any(p.name == "manifest.json" for p in files)
     for text in [result.output, *(p.read_text(encoding="utf-8") for p in files)]:
         assert "SIGSECRET42" not in text and "X-Amz" not in text
+
+
+@pytest.mark.parametrize("media", [True, False])
+def test_unwritable_output_dir_is_one_line_per_run(sandbox: Sandbox, tmp_path: Path, media: bool,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """An OSError is an OutputError with its reason, not an 'unexpected' failure whose
+    traceback the logging module prints on stderr."""
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    args = ["1001", "1003", "-o", str(blocker / "out")] + ([] if media else ["--no-media"])
+    result = run(sandbox, *args)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3, result.stderr
+    assert all(line.startswith("error: run 100") and "cannot write" in line for line in lines[:2])
+    assert not [r for r in caplog.records if r.exc_info]
