@@ -204,7 +204,13 @@ def download(
             length = _content_length(response)
             if offset and response.status_code == 206:
                 content_range = _parse_content_range(response.headers.get("Content-Range"))
-                if content_range is None or content_range[0] != offset:
+                # Another total than the one announced before means another file: its
+                # tail must not be spliced onto the bytes we kept.
+                if (
+                    content_range is None
+                    or content_range[0] != offset
+                    or (total is not None and content_range[1] not in (None, total))
+                ):
                     response.close()
                     restart()
                     resumes += 1

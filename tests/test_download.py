@@ -175,3 +175,25 @@ def test_large_file_streams_in_chunks(client: CambClient, sandbox: Sandbox, tmp_
     )
     assert got.sha256 == sha(data)
     assert seen[-1] == len(data) and len(seen) >= 9
+
+
+def test_file_that_changes_between_resumes_is_fetched_whole_again(
+    client: CambClient, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A resume whose Content-Range announces another total than the first answer is a
+    different file: splicing the two would give a file of the right size but wrong bytes."""
+    old = bytes(range(256)) * 100
+    new = bytes(reversed(range(256))) * 120
+    url = sandbox.add_media("clip.mp4", old)
+    sandbox.add_fault(Fault(path=r"/media/clip", kind="drop", after_bytes=5000))
+    swapped: list[int] = []
+
+    def swap_once(done: int, total: int | None) -> None:
+        if not swapped:
+            sandbox.add_media("clip.mp4", new)  # the in-flight answer keeps the old bytes
+            swapped.append(done)
+
+    got = download(client, url, tmp_path, "clip", chunk_size=4096, progress=swap_once)
+    assert got.path.read_bytes() == new and got.sha256 == sha(new)
+    assert [r.range for r in sandbox.matching("GET", r"/media/")] == [None, "bytes=5000-", None]
+
