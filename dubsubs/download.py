@@ -1,6 +1,7 @@
 """Streaming media downloads that survive a dropped connection.
 
-A file is streamed in large chunks into ``.NAME.part`` beside its target, hashed (sha256)
+A file is streamed in large chunks into ``.NAME.<url-hash>.part`` beside its target (see
+:func:`part_path`), hashed (sha256)
 as it arrives, and renamed into place only when its size matches what the server
 announced. After a dropped connection or a short body the download resumes with a Range
 request from the bytes already on disk (they are hashed first); a server that ignores the
@@ -119,6 +120,15 @@ def is_complete(directory: Path, entry: Mapping[str, Any] | None) -> Path | None
         return None
 
 
+def part_path(directory: Path, base_name: str, url: str) -> Path:
+    """Where the bytes of ``url`` collect before the rename. The name carries a short hash
+    of the URL's path (never its query), so two files that share a base name in one folder
+    (fetch's video and alt-format's WAV are both ``1002.es-ES``) never resume into each
+    other, while a fresh presigned link to the same object still finds its bytes."""
+    tag = hashlib.sha256(urlsplit(url).path.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return directory / f".{base_name}.{tag}.part"
+
+
 def _parse_content_range(value: str | None) -> tuple[int, int | None] | None:
     match = _CONTENT_RANGE.match((value or "").strip())
     if match is None:
@@ -168,7 +178,7 @@ def download(
             skipped=True,
         )
 
-    part = directory / f".{base_name}.part"
+    part = part_path(directory, base_name, url)
     digest = hashlib.sha256()
     offset = 0
     if part.exists():

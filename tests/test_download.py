@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dubsubs.client import CambClient
-from dubsubs.download import download, extension_for, is_complete
+from dubsubs.download import download, extension_for, is_complete, part_path
 from dubsubs.errors import DownloadError
 from dubsubs.sandbox import Fault, Sandbox
 
@@ -87,14 +87,15 @@ def test_endless_drops_give_up_with_redacted_error_and_keep_part(
     assert sandbox.count("GET", r"/media/") == 3
     # The first 1000 bytes arrived before the first drop; later answers were cut before
     # sending anything new (after_bytes counts from the start of each answer).
-    assert (tmp_path / ".clip.part").exists()
+    assert part_path(tmp_path, "clip", url).exists()
+    assert [p.name for p in tmp_path.iterdir()] == [part_path(tmp_path, "clip", url).name]
 
 
 def test_part_left_by_an_earlier_run_is_resumed(
     client: CambClient, sandbox: Sandbox, video: tuple[str, bytes], tmp_path: Path
 ) -> None:
     url, data = video
-    (tmp_path / ".1001.part").write_bytes(data[:3000])
+    part_path(tmp_path, "1001", url).write_bytes(data[:3000])
     got = download(client, url, tmp_path, "1001")
     assert got.sha256 == sha(data) and got.path.read_bytes() == data
     assert [r.range for r in sandbox.matching("GET", r"/media/")] == ["bytes=3000-"]
@@ -197,3 +198,20 @@ def test_file_that_changes_between_resumes_is_fetched_whole_again(
     assert got.path.read_bytes() == new and got.sha256 == sha(new)
     assert [r.range for r in sandbox.matching("GET", r"/media/")] == [None, "bytes=5000-", None]
 
+
+def test_part_of_another_file_is_not_resumed_into_this_one(
+    client: CambClient, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """fetch's video and alt-format's file share a base name (1002.es-ES) in one folder;
+    the bytes an interrupted video left behind must not become the head of the WAV."""
+    sandbox.add_fault(Fault(path=r"/media/video", kind="drop", after_bytes=3000))
+    with pytest.raises(DownloadError):
+        download(client, sandbox.presign("video.mp4"), tmp_path, "1002.es-ES", max_resumes=0)
+    wav = sandbox.media_bytes("alt/alt.wav")
+    assert len(wav) > 3000
+    got = download(client, sandbox.presign("alt/alt.wav"), tmp_path, "1002.es-ES")
+    assert got.path.read_bytes() == wav and got.sha256 == sha(wav)
+    # ...while the video, asked for again, still resumes from its own bytes.
+    again = download(client, sandbox.presign("video.mp4"), tmp_path, "1002.es-ES")
+    assert again.path.read_bytes() == sandbox.media_bytes("video.mp4")
+    assert sandbox.matching("GET", r"/media/video")[-1].range == "bytes=3000-"
