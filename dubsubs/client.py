@@ -13,6 +13,7 @@ import email.utils
 import logging
 import math
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -186,6 +187,8 @@ class CambClient:
         self.retry = retry if retry is not None else RetryPolicy()
         self._api_key = api_key
         self._secrets: set[str] = {api_key}
+        # Download threads add secrets while others redact: never iterate the live set.
+        self._secrets_lock = threading.Lock()
         self._owns_session = session is None
         self.session = session if session is not None else requests.Session()
         # Enough pooled connections for a bounded pool of download threads.
@@ -211,10 +214,15 @@ class CambClient:
 
     def redact(self, text: str) -> str:
         """``text`` with the key, known signatures and any query string removed."""
-        return redact_text(text, self._secrets)
+        with self._secrets_lock:
+            known = tuple(self._secrets)
+        return redact_text(text, known)
 
     def _remember_secrets(self, url: str) -> None:
-        self._secrets.update(query_secrets(url))
+        found = query_secrets(url)
+        if found:
+            with self._secrets_lock:
+                self._secrets.update(found)
 
     # ----------------------------------------------------------------- transport
 

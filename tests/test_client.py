@@ -370,3 +370,28 @@ def test_endless_redirects_stop(sandbox: Sandbox, client: CambClient) -> None:
     with pytest.raises(ApiError, match="redirect"):
         client.dub_result(1)
     assert sandbox.count() <= 12
+
+
+def test_redact_is_safe_while_other_threads_learn_secrets() -> None:
+    """fetch runs downloads in threads: one thread remembers a new URL's signature while
+    another redacts an error or a log line. Iterating the live set raised 'Set changed
+    size during iteration' inside redact (or inside the logging filter)."""
+    import threading
+
+    api = CambClient("k" * 20, "http://127.0.0.1:9/apis")
+    stop = threading.Event()
+
+    def learn() -> None:
+        for index in range(40_000):
+            if stop.is_set():
+                return
+            api._remember_secrets(f"http://127.0.0.1:9/m?X-Amz-Signature={index:012d}")
+
+    worker = threading.Thread(target=learn, daemon=True)
+    worker.start()
+    try:
+        for _ in range(150):
+            assert "0007" not in api.redact("GET /m?X-Amz-Signature=000000000007")
+    finally:
+        stop.set()
+        worker.join(timeout=30)
