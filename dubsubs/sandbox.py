@@ -828,6 +828,10 @@ def iter_faults(specs: Iterable[str]) -> Iterator[Fault]:
         if kind not in ("status", "drop", "slow", "ignore_range") or not path:
             raise ValueError(f"bad fault {spec!r}: use KIND:PATH_REGEX[:VALUE[:TIMES]]")
         try:
+            re.compile(path)
+        except re.error as exc:
+            raise ValueError(f"bad fault {spec!r}: PATH_REGEX: {exc}") from None
+        try:
             times = int(times_text) if times_text else 1
             fault = Fault(path=path, kind=kind, times=times)  # type: ignore[arg-type]
             if kind == "status" and value:

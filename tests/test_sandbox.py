@@ -168,3 +168,9 @@ def test_fault_specs() -> None:
         list(iter_faults(["explode:/x"]))
     with pytest.raises(ValueError, match="numbers"):
         list(iter_faults(["slow:/x:fast"]))
+
+
+def test_fault_spec_with_a_broken_regex_is_refused_up_front() -> None:
+    """Otherwise the sandbox starts, and every request's handler dies on re.error."""
+    with pytest.raises(ValueError, match="bad fault"):
+        list(iter_faults(["status:/dub-result/(:503"]))
