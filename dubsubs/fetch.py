@@ -21,7 +21,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -128,10 +128,16 @@ def fetch_runs(
     out_dir: Path | str,
     options: FetchOptions | None = None,
     listener: Listener | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[RunOutcome]:
     """Fetch every run into ``out_dir/<run_id>/``; one outcome per distinct run id, in the
     order given. Never raises for a single run's failure (see ``RunOutcome.errors``);
-    raises :class:`~dubsubs.errors.InputError` for a malformed run id."""
+    raises :class:`~dubsubs.errors.InputError` for a malformed run id.
+
+    Setting ``cancel`` (from another thread or a listener) stops early: a download in
+    flight stops at its next chunk and keeps its ``.part`` for a later resume, runs not
+    finished are reported as cancelled. An interrupt in the calling thread (Ctrl-C) sets
+    it too, then propagates once the workers have stopped."""
     options = options or FetchOptions()
     formats = tuple(EXPORTERS) if options.formats is None else options.formats
     for fmt in formats:
@@ -140,8 +146,11 @@ def fetch_runs(
     root = Path(out_dir)
     results = client.dub_results(run_ids)
     lock = threading.Lock()
+    stop = cancel if cancel is not None else threading.Event()
 
     def emit(event: FetchEvent) -> None:
+        if stop.is_set() and event.kind != "run-done":
+            raise _Cancelled
         if listener is not None:
             with lock:
                 listener(event)
@@ -165,9 +174,31 @@ def fetch_runs(
         emit(FetchEvent("run-done", run_id, outcome=outcome))
         return outcome
 
+    def settled(run_id: int, future: Future[RunOutcome]) -> RunOutcome:
+        try:
+            return future.result()
+        except (_Cancelled, CancelledError):
+            return RunOutcome(run_id, root / str(run_id), errors=[f"run {run_id}: cancelled"])
+
     jobs = max(1, options.jobs)
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dubsubs-fetch") as pool:
-        return list(pool.map(work, results.items()))
+        futures: list[tuple[int, Future[RunOutcome]]] = []
+        try:
+            for item in results.items():
+                futures.append((item[0], pool.submit(work, item)))
+            return [settled(run_id, future) for run_id, future in futures]
+        except BaseException:
+            # Without this the pool would finish every download in flight (however
+            # large) before the interrupt got out of the ``with``.
+            stop.set()
+            for _, future in futures:
+                future.cancel()
+            raise
+
+
+class _Cancelled(BaseException):
+    """Raised in a worker once the fetch is cancelled. Not an Exception, so no per-run
+    handler mistakes it for that run's failure on the way out."""
 
 
 def _fetch_one(

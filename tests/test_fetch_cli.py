@@ -386,3 +386,62 @@ def test_unwritable_output_dir_is_one_line_per_run(sandbox: Sandbox, tmp_path: P
     assert len(lines) == 3, result.stderr
     assert all(line.startswith("error: run 100") and "cannot write" in line for line in lines[:2])
     assert not [r for r in caplog.records if r.exc_info]
+
+
+def _big_run(sandbox: Sandbox) -> None:
+    sandbox.add_media("big.mp4", bytes(range(256)) * 8192)  # 2 MiB: many chunks
+    sandbox.add_run(1030, {"video_url": "media:big.mp4", "transcript": [
+        {"start": 0, "end": 1.5, "text": "Hi", "speaker": "A"}]})
+
+
+def test_cancel_stops_the_download_in_flight_and_skips_the_rest(sandbox: Sandbox, tmp_path: Path) -> None:
+    import threading
+
+    from dubsubs.client import CambClient
+    from dubsubs.download import part_path
+    from dubsubs.fetch import FetchEvent, FetchOptions, fetch_runs
+
+    _big_run(sandbox)
+    cancel = threading.Event()
+
+    def stop_at_first_bytes(event: FetchEvent) -> None:
+        if event.kind == "bytes":
+            cancel.set()
+
+    with CambClient(sandbox.api_key, sandbox.url) as api:
+        outcomes = fetch_runs(api, [1030, 1001], tmp_path, FetchOptions(jobs=1, chunk_size=1 << 16),
+                              stop_at_first_bytes, cancel=cancel)
+    assert [(o.run_id, o.errors) for o in outcomes] == [
+        (1030, ["run 1030: cancelled"]), (1001, ["run 1001: cancelled"])]
+    assert sandbox.count("GET", r"^/media/") == 1  # 1001's media was never asked for
+    assert not (tmp_path / "1030" / "1030.mp4").exists()
+    assert 0 < part_path(tmp_path / "1030", "1030", sandbox.presign("big.mp4")).stat().st_size < 2 << 20
+    assert not (tmp_path / "1001").exists()
+
+
+def test_ctrl_c_stops_downloads_in_flight(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Ctrl-C lands in the calling thread while workers stream: the workers must stop at
+    their next chunk instead of finishing every download in flight first."""
+    import os
+    import signal
+    import threading
+
+    from dubsubs.client import CambClient
+    from dubsubs.fetch import FetchEvent, FetchOptions, fetch_runs
+
+    _big_run(sandbox)
+    cancel = threading.Event()
+    sent: list[int] = []
+
+    def interrupt_at_first_bytes(event: FetchEvent) -> None:
+        if event.kind == "bytes" and not sent:
+            sent.append(1)
+            os.kill(os.getpid(), signal.SIGINT)  # delivered to the main (test) thread
+            assert cancel.wait(10), "the interrupt did not reach fetch_runs"
+
+    with CambClient(sandbox.api_key, sandbox.url) as api, pytest.raises(KeyboardInterrupt):
+        fetch_runs(api, [1030, 1001], tmp_path, FetchOptions(jobs=1, chunk_size=1 << 16),
+                   interrupt_at_first_bytes, cancel=cancel)
+    assert sandbox.count("GET", r"^/media/") == 1
+    assert not (tmp_path / "1030" / "1030.mp4").exists()
+    assert not (tmp_path / "1001").exists()
