@@ -65,7 +65,7 @@ class Fault:
 
     - ``status``: answer ``status`` (JSON body), with ``Retry-After: retry_after`` if set.
     - ``drop``: send the headers with the full Content-Length, ``after_bytes`` of the body
-      (default: half), then close the connection.
+      (default: half), then close the connection. Media and JSON answers alike.
     - ``slow``: wait ``delay`` seconds before answering normally.
     - ``ignore_range``: answer 200 with the whole body even to a Range request.
     - ``redirect``: answer ``status`` (302 unless a 3xx is given) with ``Location: location``.
@@ -733,24 +733,30 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
         ) -> int:
             segments = [s for s in path.split("/") if s]
             if method == "GET" and len(segments) == 2 and segments[0] == "dub-result":
-                return self._send_json(200, sandbox.api_dub_result(segments[1]))
+                return self._send_json(200, sandbox.api_dub_result(segments[1]), fault=fault)
             if method == "POST" and segments == ["dubbing-results"]:
-                return self._send_json(200, sandbox.api_bulk(body))
+                return self._send_json(200, sandbox.api_bulk(body), fault=fault)
             if segments and segments[0] == "dub-alt-format":
                 if method == "POST" and len(segments) == 3:
                     answer = sandbox.api_alt_format_create(segments[1], segments[2], body)
-                    return self._send_json(200, answer)
+                    return self._send_json(200, answer, fault=fault)
                 if method == "GET" and len(segments) == 2:
-                    return self._send_json(200, sandbox.api_alt_format_status(segments[1]))
+                    return self._send_json(200, sandbox.api_alt_format_status(segments[1]), fault=fault)
             if method == "GET" and len(segments) == 2 and segments[0] == "tts-result":
                 output_type = (query.get("output_type") or ["raw_bytes"])[0]
                 name, answer = sandbox.tts_media(segments[1], output_type)
                 if name is None:
-                    return self._send_json(200, answer)
+                    return self._send_json(200, answer, fault=fault)
                 return self._send_media(sandbox.media(name), fault, ranges=False)
             raise _Reply(404 if method == "GET" else 405, {"detail": "Not Found"})
 
-        def _send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> int:
+        def _send_json(
+            self,
+            status: int,
+            body: Any,
+            headers: dict[str, str] | None = None,
+            fault: Fault | None = None,
+        ) -> int:
             data = json.dumps(body).encode()
             self._log(status)
             self.send_response(status)
@@ -759,8 +765,19 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
+            if fault is not None and fault.kind == "drop":
+                cut = fault.after_bytes if fault.after_bytes is not None else len(data) // 2
+                self.wfile.write(data[: max(0, min(len(data) - 1, cut))])
+                self._cut_short()
+                return status
             self.wfile.write(data)
             return status
+
+        def _cut_short(self) -> None:
+            # The promised body is cut short: close so the client sees a short read.
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
 
         def _send_media(self, media: _Media, fault: Fault | None, ranges: bool = True) -> int:
             total = media.size
@@ -798,10 +815,7 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                 send = max(0, send)
             self._write_body(media, start, send)
             if send < length:
-                # The promised body is cut short: close so the client sees a short read.
-                self.close_connection = True
-                with contextlib.suppress(OSError):
-                    self.connection.shutdown(socket.SHUT_RDWR)
+                self._cut_short()
             return status
 
         def _write_body(self, media: _Media, start: int, count: int) -> None:

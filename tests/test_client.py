@@ -395,3 +395,4 @@ def test_redact_is_safe_while_other_threads_learn_secrets() -> None:
     finally:
         stop.set()
         worker.join(timeout=30)
+

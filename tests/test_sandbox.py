@@ -174,3 +174,12 @@ def test_fault_spec_with_a_broken_regex_is_refused_up_front() -> None:
     """Otherwise the sandbox starts, and every request's handler dies on re.error."""
     with pytest.raises(ValueError, match="bad fault"):
         list(iter_faults(["status:/dub-result/(:503"]))
+
+
+def test_drop_fault_cuts_json_answers_too(sandbox: Sandbox) -> None:
+    """It used to be used up on an API path without cutting anything."""
+    sandbox.add_fault(Fault(path=r"/dub-result/", kind="drop", after_bytes=20))
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        api(sandbox, "GET", "/dub-result/1001").content  # noqa: B018
+    assert api(sandbox, "GET", "/dub-result/1001").status_code == 200
+    assert [r.fault for r in sandbox.requests] == ["drop", None]
