@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.exceptions import ChunkedEncodingError
 
 from .errors import (
     ApiError,
@@ -309,7 +310,9 @@ class CambClient:
                     stream=stream,
                     allow_redirects=follow,
                 )
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout, ChunkedEncodingError) as exc:
+                # ChunkedEncodingError: the connection broke inside a body read here
+                # (non-streamed answers are read in full before session.request returns).
                 reason = self._transport_reason(exc)
                 if last:
                     raise TransportError(
@@ -344,6 +347,8 @@ class CambClient:
             return "read timed out"
         if isinstance(exc, requests.ConnectionError):
             return "connection failed"
+        if isinstance(exc, ChunkedEncodingError):
+            return "connection dropped mid-answer"
         return self.redact(type(exc).__name__)
 
     def _status_error(

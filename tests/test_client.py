@@ -396,3 +396,18 @@ def test_redact_is_safe_while_other_threads_learn_secrets() -> None:
         stop.set()
         worker.join(timeout=30)
 
+
+def test_api_answer_cut_mid_body_is_retried(sandbox: Sandbox, client: CambClient, sleeps) -> None:  # type: ignore[no-untyped-def]
+    """A connection that drops inside a JSON answer is a transport failure like any other:
+    retried with backoff, then the run comes back whole."""
+    sandbox.add_fault(Fault(path=r"/dub-result/1001$", kind="drop", after_bytes=40, times=2))
+    assert "transcript" in client.dub_result(1001)
+    assert [r.fault for r in sandbox.matching("GET", r"/dub-result/")] == ["drop", "drop", None]
+    assert len(sleeps.calls) == 2
+
+
+def test_api_answer_cut_every_time_is_a_transport_error(sandbox: Sandbox, client: CambClient) -> None:
+    sandbox.add_fault(Fault(path=r"/dubbing-results$", kind="drop", after_bytes=10, times=100))
+    results = client.dub_results([1001, 1002])
+    assert all(isinstance(r, TransportError) for r in results.values()), results
+    assert "X-Amz" not in str(results[1001]) and sandbox.count("POST") == 4
