@@ -20,6 +20,7 @@ request log to count what the client really sent.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import hmac
 import json
@@ -55,7 +56,7 @@ CONTENT_TYPES = {
     ".mxf": "application/mxf",
 }
 
-FaultKind = Literal["status", "drop", "slow", "ignore_range", "redirect"]
+FaultKind = Literal["status", "drop", "slow", "ignore_range", "redirect", "gzip"]
 
 
 @dataclass
@@ -69,6 +70,8 @@ class Fault:
     - ``slow``: wait ``delay`` seconds before answering normally.
     - ``ignore_range``: answer 200 with the whole body even to a Range request.
     - ``redirect``: answer ``status`` (302 unless a 3xx is given) with ``Location: location``.
+    - ``gzip``: a media or TTS answer to a client that accepts gzip comes gzipped, whole
+      (``Content-Encoding: gzip``), as a gateway that compresses everything would send it.
     """
 
     path: str
@@ -311,7 +314,10 @@ class Sandbox:
         return self.presign(name)
 
     def media_bytes(self, name: str) -> bytes:
-        media = self._state.media[name]
+        return self._bytes_of(self._state.media[name])
+
+    @staticmethod
+    def _bytes_of(media: _Media) -> bytes:
         if media.data is not None:
             return media.data
         assert media.path is not None
@@ -780,6 +786,9 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                 self.connection.shutdown(socket.SHUT_RDWR)
 
         def _send_media(self, media: _Media, fault: Fault | None, ranges: bool = True) -> int:
+            accepts_gzip = "gzip" in (self.headers.get("Accept-Encoding") or "")
+            if fault is not None and fault.kind == "gzip" and accepts_gzip:
+                return self._send_gzipped(media)
             total = media.size
             start, end = 0, total - 1
             status = 200
@@ -817,6 +826,17 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             if send < length:
                 self._cut_short()
             return status
+
+        def _send_gzipped(self, media: _Media) -> int:
+            data = gzip.compress(sandbox._bytes_of(media))
+            self._log(200)
+            self.send_response(200)
+            self.send_header("Content-Type", media.content_type)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return 200
 
         def _write_body(self, media: _Media, start: int, count: int) -> None:
             if count <= 0:

@@ -183,3 +183,16 @@ def test_drop_fault_cuts_json_answers_too(sandbox: Sandbox) -> None:
         api(sandbox, "GET", "/dub-result/1001").content  # noqa: B018
     assert api(sandbox, "GET", "/dub-result/1001").status_code == 200
     assert [r.fault for r in sandbox.requests] == ["drop", None]
+
+
+def test_gzip_fault_compresses_for_clients_that_accept_it(sandbox: Sandbox) -> None:
+    import gzip
+
+    sandbox.add_fault(Fault(path=r"/tts-result/", kind="gzip", times=2))
+    url = f"{sandbox.url}/tts-result/2001"
+    plain = requests.get(url, headers={"x-api-key": sandbox.api_key, "Accept-Encoding": "identity"},
+                         timeout=5)
+    assert "Content-Encoding" not in plain.headers
+    raw = requests.get(url, headers={"x-api-key": sandbox.api_key}, stream=True, timeout=5)
+    assert raw.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(raw.raw.read()) == sandbox.media_bytes("speech.flac")
