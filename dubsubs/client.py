@@ -527,7 +527,8 @@ class CambClient:
             "GET",
             url,
             params={"output_type": "raw_bytes"},
-            headers={"Accept": "audio/flac, */*"},
+            # Saved raw (decode_content=False): ask for the bytes as they are.
+            headers={"Accept": "audio/flac, */*", "Accept-Encoding": "identity"},
             stream=True,
             what=f"tts run {run_id}",
         )
