@@ -796,6 +796,9 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             honour_range = ranges and not (fault and fault.kind == "ignore_range")
             if range_header and honour_range:
                 match = _RANGE.match(range_header.strip())
+                if match is not None and match.group(2) and int(match.group(2)) < int(match.group(1)):
+                    range_header = None  # invalid, so ignored (RFC 9110 14.1.1)
+            if range_header and honour_range:
                 if match is None or int(match.group(1)) >= total:
                     self._log(416)
                     self.send_response(416)

@@ -196,3 +196,11 @@ def test_gzip_fault_compresses_for_clients_that_accept_it(sandbox: Sandbox) -> N
     raw = requests.get(url, headers={"x-api-key": sandbox.api_key}, stream=True, timeout=5)
     assert raw.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(raw.raw.read()) == sandbox.media_bytes("speech.flac")
+
+
+def test_backwards_range_is_ignored_like_a_real_server_does(sandbox: Sandbox) -> None:
+    """RFC 9110: a range whose last byte comes before its first is invalid and the header
+    is ignored (200, whole body); it used to announce a negative Content-Length."""
+    url = sandbox.presign("video.mp4")
+    answer = requests.get(url, headers={"Range": "bytes=500-100"}, timeout=5)
+    assert answer.status_code == 200 and answer.content == sandbox.media_bytes("video.mp4")
