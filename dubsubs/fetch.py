@@ -147,6 +147,9 @@ def fetch_runs(
     results = client.dub_results(run_ids)
     lock = threading.Lock()
     stop = cancel if cancel is not None else threading.Event()
+    jobs = max(1, options.jobs)
+    # Files of one run download side by side too; this keeps the total at --jobs.
+    slots = threading.BoundedSemaphore(jobs)
 
     def emit(event: FetchEvent) -> None:
         if stop.is_set() and event.kind != "run-done":
@@ -163,7 +166,7 @@ def fetch_runs(
             if isinstance(result, BaseException):
                 outcome.errors.append(_message(run_id, result, client.redact))
             else:
-                _fetch_one(client, run_id, result, outcome, options, emit)
+                _fetch_one(client, run_id, result, outcome, options, emit, slots)
         except DubsubsError as error:
             outcome.errors.append(_message(run_id, error, client.redact))
         except Exception as error:  # a bug must not take the other runs down with it
@@ -180,7 +183,6 @@ def fetch_runs(
         except (_Cancelled, CancelledError):
             return RunOutcome(run_id, root / str(run_id), errors=[f"run {run_id}: cancelled"])
 
-    jobs = max(1, options.jobs)
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dubsubs-fetch") as pool:
         futures: list[tuple[int, Future[RunOutcome]]] = []
         try:
@@ -208,6 +210,7 @@ def _fetch_one(
     outcome: RunOutcome,
     options: FetchOptions,
     emit: Callable[[FetchEvent], None],
+    slots: threading.BoundedSemaphore,
 ) -> None:
     directory = outcome.directory
     source = f"run {run_id}"
@@ -228,23 +231,35 @@ def _fetch_one(
     previous = _previous_files(read_manifest(directory))
     transcripts: list[dict[str, Any]] = []
 
-    for part in parts:
-        stem = output_stem(str(run_id), part)
-        duration_ms: int | None = None
-        if options.media:
+    files: list[_File] = []
+    if options.media:
+        for index, part in enumerate(parts):
+            stem = output_stem(str(run_id), part)
             for role, url, base in (
                 ("video", part.video_url, stem),
                 ("audio", part.audio_url, f"{stem}.audio"),
             ):
-                if not url:
+                if url:
+                    label = f"run {run_id}: {part.language + ' ' if part.language else ''}{role}"
+                    files.append(_File(index, role, url, base, previous.get((role, stem)), label))
+    fetched = _download_all(client, run_id, directory, files, options, emit, slots)
+
+    for index, part in enumerate(parts):
+        stem = output_stem(str(run_id), part)
+        duration_ms: int | None = None
+        if options.media:
+            for file, got_or_error in zip(files, fetched, strict=True):
+                if file.part != index:
                     continue
-                label = f"run {run_id}: {part.language + ' ' if part.language else ''}{role}"
-                got = _download_one(
-                    client, run_id, url, directory, base, previous.get((role, stem)),
-                    options, emit, outcome, label,
-                )
-                if got is None:
+                role, url = file.role, file.url
+                if isinstance(got_or_error, DubsubsError):
+                    outcome.errors.append(_message(run_id, got_or_error, client.redact))
                     continue
+                got = got_or_error
+                if got.skipped:
+                    outcome.skipped += 1
+                else:
+                    outcome.downloaded += 1
                 probed = probe_duration_ms(got.path)
                 if duration_ms is None:
                     duration_ms = probed
@@ -310,38 +325,50 @@ def _fetch_one(
     write_text(directory / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
-def _download_one(
+@dataclass(frozen=True)
+class _File:
+    """One media file of a run: which part (language) and role it belongs to."""
+
+    part: int
+    role: str
+    url: str
+    base: str
+    previous: dict[str, Any] | None
+    label: str
+
+
+def _download_all(
     client: CambClient,
     run_id: int,
-    url: str,
     directory: Path,
-    base: str,
-    previous: dict[str, Any] | None,
+    files: Sequence[_File],
     options: FetchOptions,
     emit: Callable[[FetchEvent], None],
-    outcome: RunOutcome,
-    label: str,
-) -> Downloaded | None:
-    name = base
+    slots: threading.BoundedSemaphore,
+) -> list[Downloaded | DubsubsError]:
+    """Every file of a run, side by side, each holding one of the ``--jobs`` slots while it
+    downloads; results in the order of ``files``."""
 
-    def progress(done: int, total: int | None) -> None:
-        emit(FetchEvent("bytes", run_id, name=name, done=done, total=total))
+    def one(file: _File) -> Downloaded | DubsubsError:
+        def progress(done: int, total: int | None) -> None:
+            emit(FetchEvent("bytes", run_id, name=file.base, done=done, total=total))
 
-    try:
-        got = download(
-            client, url, directory, base, previous=previous, chunk_size=options.chunk_size,
-            progress=progress, what=label,
-        )
-    except DubsubsError as error:
-        outcome.errors.append(_message(run_id, error, client.redact))
-        return None
-    if got.skipped:
-        outcome.skipped += 1
-    else:
-        outcome.downloaded += 1
-    emit(FetchEvent("file", run_id, name=got.name, done=got.size, total=got.size,
-                    skipped=got.skipped))
-    return got
+        with slots:
+            try:
+                got = download(
+                    client, file.url, directory, file.base, previous=file.previous,
+                    chunk_size=options.chunk_size, progress=progress, what=file.label,
+                )
+            except DubsubsError as error:
+                return error
+        emit(FetchEvent("file", run_id, name=got.name, done=got.size, total=got.size,
+                        skipped=got.skipped))
+        return got
+
+    if len(files) <= 1:
+        return [one(file) for file in files]
+    with ThreadPoolExecutor(max_workers=len(files), thread_name_prefix="dubsubs-file") as pool:
+        return list(pool.map(one, files))
 
 
 def read_ids_file(path: Path | str) -> list[str]:

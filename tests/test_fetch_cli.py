@@ -445,3 +445,18 @@ def test_ctrl_c_stops_downloads_in_flight(sandbox: Sandbox, tmp_path: Path) -> N
     assert sandbox.count("GET", r"^/media/") == 1
     assert not (tmp_path / "1030" / "1030.mp4").exists()
     assert not (tmp_path / "1001").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_files_of_one_run_download_side_by_side_within_jobs(sandbox: Sandbox, tmp_path: Path,
+                                                            jobs: int) -> None:
+    """Issue 3: runs *and files* are fetched concurrently with a pool bounded by --jobs.
+    1002 has four media files (two languages, video and audio each)."""
+    sandbox.add_fault(Fault(path=r"^/media/", kind="slow", delay=0.05, times=1000))
+    result = run(sandbox, "1002", "-o", str(tmp_path), "--jobs", str(jobs), "-q")
+    assert result.exit_code == 0, result.output
+    assert sandbox.count("GET", r"^/media/") == 4
+    assert sandbox.max_in_flight <= jobs
+    assert sandbox.max_in_flight >= min(jobs, 2)  # one run's files did overlap
+    names = [f["name"] for f in manifest(tmp_path / "1002")["files"]]
+    assert names[:2] == ["1002.es-ES.mp4", "1002.es-ES.audio.mp3"]  # order as before
