@@ -137,6 +137,23 @@ def _parse_content_range(value: str | None) -> tuple[int, int | None] | None:
     return int(match.group(1)), total
 
 
+def _remote_size(client: CambClient, url: str, label: str) -> tuple[int, str | None] | None:
+    """The file's total size and Content-Type, from a one-byte Range request; ``None`` if
+    the server does not say."""
+    try:
+        response = client.request(
+            "GET", url, headers={"Range": "bytes=0-0", "Accept-Encoding": "identity"},
+            stream=True, api=False, what=label,
+        )
+    except ApiError:
+        return None
+    with response:  # closed unread: a server that ignored the Range must not send it all
+        content_range = _parse_content_range(response.headers.get("Content-Range"))
+        if response.status_code == 206 and content_range is not None and content_range[1]:
+            return content_range[1], response.headers.get("Content-Type")
+    return None
+
+
 def _content_length(response: requests.Response) -> int | None:
     value = response.headers.get("Content-Length")
     return int(value) if value and value.isdigit() else None
@@ -203,6 +220,10 @@ def download(
             response = client.open_media(url, start=offset, what=label)
         except ApiError as exc:
             if exc.status == 416 and offset:
+                remote = _remote_size(client, url, label)
+                if remote is not None and remote[0] == offset:
+                    content_type = remote[1]  # every byte is here already (hashed above)
+                    break
                 restart()  # what we kept is not a prefix of this file any more
                 resumes += 1
                 if resumes > max_resumes:

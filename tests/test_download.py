@@ -215,3 +215,28 @@ def test_part_of_another_file_is_not_resumed_into_this_one(
     again = download(client, sandbox.presign("video.mp4"), tmp_path, "1002.es-ES")
     assert again.path.read_bytes() == sandbox.media_bytes("video.mp4")
     assert sandbox.matching("GET", r"/media/video")[-1].range == "bytes=3000-"
+
+
+def test_complete_part_is_finished_without_fetching_it_again(
+    client: CambClient, sandbox: Sandbox, video: tuple[str, bytes], tmp_path: Path
+) -> None:
+    """A .part that already holds every byte (stopped after its last chunk, e.g. by
+    Ctrl-C) gets 416 for the rest; one byte's Range tells the total, so it is renamed
+    instead of downloaded again from zero."""
+    url, data = video
+    part_path(tmp_path, "1001", url).write_bytes(data)
+    got = download(client, url, tmp_path, "1001")
+    assert got.path == tmp_path / "1001.mp4" and got.sha256 == sha(data) and got.size == len(data)
+    assert got.path.read_bytes() == data
+    assert [(r.range, r.status) for r in sandbox.matching("GET", r"/media/")] == [
+        (f"bytes={len(data)}-", 416), ("bytes=0-0", 206)]
+
+
+def test_longer_stale_part_still_starts_over(
+    client: CambClient, sandbox: Sandbox, video: tuple[str, bytes], tmp_path: Path
+) -> None:
+    url, data = video
+    part_path(tmp_path, "1001", url).write_bytes(data + b"junk")
+    got = download(client, url, tmp_path, "1001")
+    assert got.path.read_bytes() == data and got.sha256 == sha(data)
+    assert [r.range for r in sandbox.matching("GET", r"/media/")][-1] is None
