@@ -376,7 +376,7 @@ def read_ids_file(path: Path | str) -> list[str]:
     ids: list[str] = []
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a leading BOM is not an id
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from exc
     except UnicodeDecodeError as exc:

@@ -463,3 +463,12 @@ def test_files_of_one_run_download_side_by_side_within_jobs(sandbox: Sandbox, tm
     assert sandbox.max_in_flight >= min(jobs, 2)  # one run's files did overlap
     names = [f["name"] for f in manifest(tmp_path / "1002")["files"]]
     assert names[:2] == ["1002.es-ES.mp4", "1002.es-ES.audio.mp3"]  # order as before
+
+
+def test_ids_file_saved_with_a_bom_and_crlf(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Windows editors start UTF-8 files with a BOM; it is not part of the first id."""
+    ids = tmp_path / "ids.txt"
+    ids.write_bytes("\ufeff1001\r\n1003\r\n".encode())
+    result = run(sandbox, "--ids-file", str(ids), "-o", str(tmp_path / "out"), "--no-media")
+    assert result.exit_code == 0, result.output
+    assert sandbox.bulk_calls() == [[1001, 1003]]
