@@ -76,7 +76,7 @@ def _report(outcome: RunOutcome, quiet: bool) -> None:
 @units_option
 @click.option("--no-media", is_flag=True, help="Skip the video and audio downloads.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=4, show_default=True,
-              help="Runs fetched at the same time.")
+              help="Runs, and media files, fetched at the same time.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only; no progress.")
 @api_options
 @style_options
