@@ -170,10 +170,12 @@ def fetch_runs(
         except DubsubsError as error:
             outcome.errors.append(_message(run_id, error, client.redact))
         except Exception as error:  # a bug must not take the other runs down with it
-            log.exception("run %d failed unexpectedly", run_id)
-            outcome.errors.append(
-                _message(run_id, RuntimeError(f"{type(error).__name__}: {error}"), client.redact)
-            )
+            # The traceback goes to DEBUG only (a configured handler can keep it for a bug
+            # report); with no handler, logging's last resort would print it to the user.
+            log.debug("run %d failed unexpectedly", run_id, exc_info=True)
+            outcome.errors.append(_message(
+                run_id, RuntimeError(f"internal error, please report: {type(error).__name__}: {error}"),
+                client.redact))
         emit(FetchEvent("run-done", run_id, outcome=outcome))
         return outcome
 
