@@ -13,13 +13,16 @@ import email.utils
 import logging
 import math
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.exceptions import ChunkedEncodingError
 
 from .errors import (
     ApiError,
@@ -37,6 +40,8 @@ from .redact import query_secrets, redact_text, redact_url
 DEFAULT_BASE_URL = "https://client.camb.ai/apis"
 BASE_URL_ENV = "CAMB_API_BASE_URL"
 API_KEY_ENV = "CAMB_API_KEY"
+
+MAX_REDIRECTS = 10
 
 BULK_MIN = 2
 BULK_MAX = 5
@@ -123,10 +128,28 @@ def unique_run_ids(run_ids: Iterable[int | str]) -> list[int]:
     seen: dict[int, None] = {}
     for raw in run_ids:
         text = str(raw).strip()
-        if not text.isdigit() or int(text) <= 0:
-            raise InputError(f"run id {raw!r} is not a positive integer")
+        if not is_run_id(text):
+            shown = raw if len(text) <= 30 else f"{text[:27]}..."
+            raise InputError(f"run id {shown!r} is not a positive integer")
         seen.setdefault(int(text), None)
     return list(seen)
+
+
+def is_run_id(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also takes superscripts and other scripts'
+    digits, which ``int`` may refuse), at most 19 of them, and not zero."""
+    return text.isascii() and text.isdigit() and len(text) <= 19 and int(text) > 0
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port, the default port filled in: what must match to keep the key."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
 
 
 def _validation_detail_text(detail: Any) -> str:
@@ -165,6 +188,8 @@ class CambClient:
         self.retry = retry if retry is not None else RetryPolicy()
         self._api_key = api_key
         self._secrets: set[str] = {api_key}
+        # Download threads add secrets while others redact: never iterate the live set.
+        self._secrets_lock = threading.Lock()
         self._owns_session = session is None
         self.session = session if session is not None else requests.Session()
         # Enough pooled connections for a bounded pool of download threads.
@@ -190,10 +215,15 @@ class CambClient:
 
     def redact(self, text: str) -> str:
         """``text`` with the key, known signatures and any query string removed."""
-        return redact_text(text, self._secrets)
+        with self._secrets_lock:
+            known = tuple(self._secrets)
+        return redact_text(text, known)
 
     def _remember_secrets(self, url: str) -> None:
-        self._secrets.update(query_secrets(url))
+        found = query_secrets(url)
+        if found:
+            with self._secrets_lock:
+                self._secrets.update(found)
 
     # ----------------------------------------------------------------- transport
 
@@ -214,7 +244,48 @@ class CambClient:
         ``api=False`` is for presigned media URLs: the key is not sent to them. ``what``
         names the thing for messages (``"run 1001"``). Raises the typed errors; the
         returned response must be closed by the caller when ``stream`` is true.
+
+        Redirects from the API are followed here, not by ``requests``: it would forward the
+        ``x-api-key`` header to any host (it strips only ``Authorization``), so the key
+        goes along only while the target stays on the API's own origin.
         """
+        send_key = api
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = self._send(
+                method, url, json=json, params=params, headers=headers, stream=stream,
+                api=send_key, follow=not api, what=what,
+            )
+            if not (api and response.is_redirect):
+                return response
+            target = urljoin(response.url, response.headers["Location"])
+            status = response.status_code
+            response.close()
+            if status == 303 or (status in (301, 302) and method == "POST"):
+                method, json = "GET", None  # what browsers and requests do
+            params = None  # the Location carries its own query
+            send_key = send_key and _origin(target) == _origin(self.base_url)
+            url = target
+        label = f"{what}: " if what else ""
+        self._remember_secrets(url)
+        raise ApiError(
+            f"{label}{method} {redact_url(url)}: more than {MAX_REDIRECTS} redirects",
+            url=redact_url(url),
+        )
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any,
+        params: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+        stream: bool,
+        api: bool,
+        follow: bool,
+        what: str | None,
+    ) -> requests.Response:
+        """One request with retries; a redirect comes back as is unless ``follow``."""
         self._remember_secrets(url)
         shown = redact_url(url)
         label = f"{what}: " if what else ""
@@ -237,9 +308,11 @@ class CambClient:
                     headers=send_headers,
                     timeout=self.timeout,
                     stream=stream,
-                    allow_redirects=True,
+                    allow_redirects=follow,
                 )
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout, ChunkedEncodingError) as exc:
+                # ChunkedEncodingError: the connection broke inside a body read here
+                # (non-streamed answers are read in full before session.request returns).
                 reason = self._transport_reason(exc)
                 if last:
                     raise TransportError(
@@ -255,7 +328,7 @@ class CambClient:
                     f"{label}{method} {shown}: {self._transport_reason(exc)}", url=shown
                 ) from None
             status = response.status_code
-            if 200 <= status < 300:
+            if 200 <= status < 300 or (not follow and response.is_redirect):
                 return response
             if policy.should_retry_status(status) and not last:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -274,6 +347,8 @@ class CambClient:
             return "read timed out"
         if isinstance(exc, requests.ConnectionError):
             return "connection failed"
+        if isinstance(exc, ChunkedEncodingError):
+            return "connection dropped mid-answer"
         return self.redact(type(exc).__name__)
 
     def _status_error(
@@ -452,7 +527,8 @@ class CambClient:
             "GET",
             url,
             params={"output_type": "raw_bytes"},
-            headers={"Accept": "audio/flac, */*"},
+            # Saved raw (decode_content=False): ask for the bytes as they are.
+            headers={"Accept": "audio/flac, */*", "Accept-Encoding": "identity"},
             stream=True,
             what=f"tts run {run_id}",
         )

@@ -1,6 +1,7 @@
 """Streaming media downloads that survive a dropped connection.
 
-A file is streamed in large chunks into ``.NAME.part`` beside its target, hashed (sha256)
+A file is streamed in large chunks into ``.NAME.<url-hash>.part`` beside its target (see
+:func:`part_path`), hashed (sha256)
 as it arrives, and renamed into place only when its size matches what the server
 announced. After a dropped connection or a short body the download resumes with a Range
 request from the bytes already on disk (they are hashed first); a server that ignores the
@@ -119,12 +120,38 @@ def is_complete(directory: Path, entry: Mapping[str, Any] | None) -> Path | None
         return None
 
 
+def part_path(directory: Path, base_name: str, url: str) -> Path:
+    """Where the bytes of ``url`` collect before the rename. The name carries a short hash
+    of the URL's path (never its query), so two files that share a base name in one folder
+    (fetch's video and alt-format's WAV are both ``1002.es-ES``) never resume into each
+    other, while a fresh presigned link to the same object still finds its bytes."""
+    tag = hashlib.sha256(urlsplit(url).path.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return directory / f".{base_name}.{tag}.part"
+
+
 def _parse_content_range(value: str | None) -> tuple[int, int | None] | None:
     match = _CONTENT_RANGE.match((value or "").strip())
     if match is None:
         return None
     total = None if match.group(3) == "*" else int(match.group(3))
     return int(match.group(1)), total
+
+
+def _remote_size(client: CambClient, url: str, label: str) -> tuple[int, str | None] | None:
+    """The file's total size and Content-Type, from a one-byte Range request; ``None`` if
+    the server does not say."""
+    try:
+        response = client.request(
+            "GET", url, headers={"Range": "bytes=0-0", "Accept-Encoding": "identity"},
+            stream=True, api=False, what=label,
+        )
+    except ApiError:
+        return None
+    with response:  # closed unread: a server that ignored the Range must not send it all
+        content_range = _parse_content_range(response.headers.get("Content-Range"))
+        if response.status_code == 206 and content_range is not None and content_range[1]:
+            return content_range[1], response.headers.get("Content-Type")
+    return None
 
 
 def _content_length(response: requests.Response) -> int | None:
@@ -151,7 +178,10 @@ def download(
     :class:`~dubsubs.errors.DownloadError` (message redacted) when the file cannot be
     completed after ``max_resumes`` resumptions or comes back the wrong size.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot write: {exc.strerror or exc}") from exc
     shown = redact_url(url)
     label = what or base_name
     done = is_complete(directory, previous)
@@ -165,7 +195,7 @@ def download(
             skipped=True,
         )
 
-    part = directory / f".{base_name}.part"
+    part = part_path(directory, base_name, url)
     digest = hashlib.sha256()
     offset = 0
     if part.exists():
@@ -190,6 +220,10 @@ def download(
             response = client.open_media(url, start=offset, what=label)
         except ApiError as exc:
             if exc.status == 416 and offset:
+                remote = _remote_size(client, url, label)
+                if remote is not None and remote[0] == offset:
+                    content_type = remote[1]  # every byte is here already (hashed above)
+                    break
                 restart()  # what we kept is not a prefix of this file any more
                 resumes += 1
                 if resumes > max_resumes:
@@ -201,7 +235,13 @@ def download(
             length = _content_length(response)
             if offset and response.status_code == 206:
                 content_range = _parse_content_range(response.headers.get("Content-Range"))
-                if content_range is None or content_range[0] != offset:
+                # Another total than the one announced before means another file: its
+                # tail must not be spliced onto the bytes we kept.
+                if (
+                    content_range is None
+                    or content_range[0] != offset
+                    or (total is not None and content_range[1] not in (None, total))
+                ):
                     response.close()
                     restart()
                     resumes += 1

@@ -21,15 +21,15 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from . import __version__
-from .client import CambClient, JsonDict
+from .client import CambClient, JsonDict, is_run_id
 from .download import Downloaded, download, is_complete
-from .errors import DubsubsError, InputError
+from .errors import DubsubsError, InputError, OutputError
 from .exporters import EXPORTERS, get_exporter
 from .media import probe_duration_ms
 from .normalize import UnitsOption, normalize
@@ -95,9 +95,10 @@ class RunOutcome:
 Listener = Callable[[FetchEvent], None]
 
 
-def _message(run_id: int, error: BaseException) -> str:
-    """The error's text, prefixed with the run unless it already names it."""
-    text = str(error)
+def _message(run_id: int, error: BaseException, redact: Callable[[str], str]) -> str:
+    """The error's text, prefixed with the run unless it already names it, and redacted:
+    a parser error may quote a value from the result, such as a presigned URL."""
+    text = redact(str(error))
     prefix = f"run {run_id}"
     return text if text.startswith(prefix) else f"{prefix}: {text}"
 
@@ -127,10 +128,16 @@ def fetch_runs(
     out_dir: Path | str,
     options: FetchOptions | None = None,
     listener: Listener | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[RunOutcome]:
     """Fetch every run into ``out_dir/<run_id>/``; one outcome per distinct run id, in the
     order given. Never raises for a single run's failure (see ``RunOutcome.errors``);
-    raises :class:`~dubsubs.errors.InputError` for a malformed run id."""
+    raises :class:`~dubsubs.errors.InputError` for a malformed run id.
+
+    Setting ``cancel`` (from another thread or a listener) stops early: a download in
+    flight stops at its next chunk and keeps its ``.part`` for a later resume, runs not
+    finished are reported as cancelled. An interrupt in the calling thread (Ctrl-C) sets
+    it too, then propagates once the workers have stopped."""
     options = options or FetchOptions()
     formats = tuple(EXPORTERS) if options.formats is None else options.formats
     for fmt in formats:
@@ -139,8 +146,14 @@ def fetch_runs(
     root = Path(out_dir)
     results = client.dub_results(run_ids)
     lock = threading.Lock()
+    stop = cancel if cancel is not None else threading.Event()
+    jobs = max(1, options.jobs)
+    # Files of one run download side by side too; this keeps the total at --jobs.
+    slots = threading.BoundedSemaphore(jobs)
 
     def emit(event: FetchEvent) -> None:
+        if stop.is_set() and event.kind != "run-done":
+            raise _Cancelled
         if listener is not None:
             with lock:
                 listener(event)
@@ -151,22 +164,45 @@ def fetch_runs(
         outcome = RunOutcome(run_id, root / str(run_id))
         try:
             if isinstance(result, BaseException):
-                outcome.errors.append(_message(run_id, result))
+                outcome.errors.append(_message(run_id, result, client.redact))
             else:
-                _fetch_one(client, run_id, result, outcome, options, emit)
+                _fetch_one(client, run_id, result, outcome, options, emit, slots)
         except DubsubsError as error:
-            outcome.errors.append(_message(run_id, error))
+            outcome.errors.append(_message(run_id, error, client.redact))
         except Exception as error:  # a bug must not take the other runs down with it
-            log.exception("run %d failed unexpectedly", run_id)
-            outcome.errors.append(
-                _message(run_id, RuntimeError(client.redact(f"{type(error).__name__}: {error}")))
-            )
+            # The traceback goes to DEBUG only (a configured handler can keep it for a bug
+            # report); with no handler, logging's last resort would print it to the user.
+            log.debug("run %d failed unexpectedly", run_id, exc_info=True)
+            outcome.errors.append(_message(
+                run_id, RuntimeError(f"internal error, please report: {type(error).__name__}: {error}"),
+                client.redact))
         emit(FetchEvent("run-done", run_id, outcome=outcome))
         return outcome
 
-    jobs = max(1, options.jobs)
+    def settled(run_id: int, future: Future[RunOutcome]) -> RunOutcome:
+        try:
+            return future.result()
+        except (_Cancelled, CancelledError):
+            return RunOutcome(run_id, root / str(run_id), errors=[f"run {run_id}: cancelled"])
+
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dubsubs-fetch") as pool:
-        return list(pool.map(work, results.items()))
+        futures: list[tuple[int, Future[RunOutcome]]] = []
+        try:
+            for item in results.items():
+                futures.append((item[0], pool.submit(work, item)))
+            return [settled(run_id, future) for run_id, future in futures]
+        except BaseException:
+            # Without this the pool would finish every download in flight (however
+            # large) before the interrupt got out of the ``with``.
+            stop.set()
+            for _, future in futures:
+                future.cancel()
+            raise
+
+
+class _Cancelled(BaseException):
+    """Raised in a worker once the fetch is cancelled. Not an Exception, so no per-run
+    handler mistakes it for that run's failure on the way out."""
 
 
 def _fetch_one(
@@ -176,40 +212,56 @@ def _fetch_one(
     outcome: RunOutcome,
     options: FetchOptions,
     emit: Callable[[FetchEvent], None],
+    slots: threading.BoundedSemaphore,
 ) -> None:
     directory = outcome.directory
     source = f"run {run_id}"
     parts: list[RawTranscript] = []
     for part in iter_json(result, source):
         if isinstance(part, InputError):
-            outcome.errors.append(_message(run_id, part))
+            outcome.errors.append(_message(run_id, part, client.redact))
         else:
             parts.append(part)
     if not parts and not outcome.errors:
         outcome.errors.append(f"{source}: no transcript in the result")
     if not parts:
         return
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot write: {exc.strerror or exc}") from exc
     previous = _previous_files(read_manifest(directory))
     transcripts: list[dict[str, Any]] = []
 
-    for part in parts:
-        stem = output_stem(str(run_id), part)
-        duration_ms: int | None = None
-        if options.media:
+    files: list[_File] = []
+    if options.media:
+        for index, part in enumerate(parts):
+            stem = output_stem(str(run_id), part)
             for role, url, base in (
                 ("video", part.video_url, stem),
                 ("audio", part.audio_url, f"{stem}.audio"),
             ):
-                if not url:
+                if url:
+                    label = f"run {run_id}: {part.language + ' ' if part.language else ''}{role}"
+                    files.append(_File(index, role, url, base, previous.get((role, stem)), label))
+    fetched = _download_all(client, run_id, directory, files, options, emit, slots)
+
+    for index, part in enumerate(parts):
+        stem = output_stem(str(run_id), part)
+        duration_ms: int | None = None
+        if options.media:
+            for file, got_or_error in zip(files, fetched, strict=True):
+                if file.part != index:
                     continue
-                label = f"run {run_id}: {part.language + ' ' if part.language else ''}{role}"
-                got = _download_one(
-                    client, run_id, url, directory, base, previous.get((role, stem)),
-                    options, emit, outcome, label,
-                )
-                if got is None:
+                role, url = file.role, file.url
+                if isinstance(got_or_error, DubsubsError):
+                    outcome.errors.append(_message(run_id, got_or_error, client.redact))
                     continue
+                got = got_or_error
+                if got.skipped:
+                    outcome.skipped += 1
+                else:
+                    outcome.downloaded += 1
                 probed = probe_duration_ms(got.path)
                 if duration_ms is None:
                     duration_ms = probed
@@ -239,7 +291,7 @@ def _fetch_one(
                     style = None
             rendered = render_all(transcript, options.formats or ())
         except DubsubsError as error:
-            outcome.errors.append(_message(run_id, error))
+            outcome.errors.append(_message(run_id, error, client.redact))
             continue
         for fmt, text in rendered.items():
             name = f"{stem}{get_exporter(fmt).extension}"
@@ -275,38 +327,50 @@ def _fetch_one(
     write_text(directory / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
-def _download_one(
+@dataclass(frozen=True)
+class _File:
+    """One media file of a run: which part (language) and role it belongs to."""
+
+    part: int
+    role: str
+    url: str
+    base: str
+    previous: dict[str, Any] | None
+    label: str
+
+
+def _download_all(
     client: CambClient,
     run_id: int,
-    url: str,
     directory: Path,
-    base: str,
-    previous: dict[str, Any] | None,
+    files: Sequence[_File],
     options: FetchOptions,
     emit: Callable[[FetchEvent], None],
-    outcome: RunOutcome,
-    label: str,
-) -> Downloaded | None:
-    name = base
+    slots: threading.BoundedSemaphore,
+) -> list[Downloaded | DubsubsError]:
+    """Every file of a run, side by side, each holding one of the ``--jobs`` slots while it
+    downloads; results in the order of ``files``."""
 
-    def progress(done: int, total: int | None) -> None:
-        emit(FetchEvent("bytes", run_id, name=name, done=done, total=total))
+    def one(file: _File) -> Downloaded | DubsubsError:
+        def progress(done: int, total: int | None) -> None:
+            emit(FetchEvent("bytes", run_id, name=file.base, done=done, total=total))
 
-    try:
-        got = download(
-            client, url, directory, base, previous=previous, chunk_size=options.chunk_size,
-            progress=progress, what=label,
-        )
-    except DubsubsError as error:
-        outcome.errors.append(_message(run_id, error))
-        return None
-    if got.skipped:
-        outcome.skipped += 1
-    else:
-        outcome.downloaded += 1
-    emit(FetchEvent("file", run_id, name=got.name, done=got.size, total=got.size,
-                    skipped=got.skipped))
-    return got
+        with slots:
+            try:
+                got = download(
+                    client, file.url, directory, file.base, previous=file.previous,
+                    chunk_size=options.chunk_size, progress=progress, what=file.label,
+                )
+            except DubsubsError as error:
+                return error
+        emit(FetchEvent("file", run_id, name=got.name, done=got.size, total=got.size,
+                        skipped=got.skipped))
+        return got
+
+    if len(files) <= 1:
+        return [one(file) for file in files]
+    with ThreadPoolExecutor(max_workers=len(files), thread_name_prefix="dubsubs-file") as pool:
+        return list(pool.map(one, files))
 
 
 def read_ids_file(path: Path | str) -> list[str]:
@@ -314,15 +378,18 @@ def read_ids_file(path: Path | str) -> list[str]:
     ids: list[str] = []
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a leading BOM is not an id
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", source=source) from exc
     for number, line in enumerate(text.splitlines(), 1):
         value = line.split("#", 1)[0].strip()
         if not value:
             continue
-        if not value.isdigit() or int(value) <= 0:
-            raise InputError(f"{value!r} is not a run id", source=source, where=f"line {number}")
+        if not is_run_id(value):
+            shown = value if len(value) <= 30 else f"{value[:27]}..."
+            raise InputError(f"{shown!r} is not a run id", source=source, where=f"line {number}")
         ids.append(value)
     return ids
 

@@ -20,6 +20,7 @@ request log to count what the client really sent.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import hmac
 import json
@@ -55,7 +56,7 @@ CONTENT_TYPES = {
     ".mxf": "application/mxf",
 }
 
-FaultKind = Literal["status", "drop", "slow", "ignore_range"]
+FaultKind = Literal["status", "drop", "slow", "ignore_range", "redirect", "gzip"]
 
 
 @dataclass
@@ -65,9 +66,12 @@ class Fault:
 
     - ``status``: answer ``status`` (JSON body), with ``Retry-After: retry_after`` if set.
     - ``drop``: send the headers with the full Content-Length, ``after_bytes`` of the body
-      (default: half), then close the connection.
+      (default: half), then close the connection. Media and JSON answers alike.
     - ``slow``: wait ``delay`` seconds before answering normally.
     - ``ignore_range``: answer 200 with the whole body even to a Range request.
+    - ``redirect``: answer ``status`` (302 unless a 3xx is given) with ``Location: location``.
+    - ``gzip``: a media or TTS answer to a client that accepts gzip comes gzipped, whole
+      (``Content-Encoding: gzip``), as a gateway that compresses everything would send it.
     """
 
     path: str
@@ -78,6 +82,7 @@ class Fault:
     after_bytes: int | None = None
     delay: float = 0.0
     method: str | None = None
+    location: str | None = None
     hits: int = 0
 
     def matches(self, method: str, path: str) -> bool:
@@ -152,6 +157,11 @@ class _Reply(Exception):
 
 def _missing(loc: list[Any]) -> dict[str, Any]:
     return {"loc": loc, "msg": "Field required", "type": "missing"}
+
+
+def _invalid(loc: list[Any], msg: str, kind: str) -> _Reply:
+    """A 422 answer in FastAPI's shape with one problem."""
+    return _Reply(422, {"detail": [{"loc": loc, "msg": msg, "type": kind}]})
 
 
 @dataclass
@@ -309,7 +319,10 @@ class Sandbox:
         return self.presign(name)
 
     def media_bytes(self, name: str) -> bytes:
-        media = self._state.media[name]
+        return self._bytes_of(self._state.media[name])
+
+    @staticmethod
+    def _bytes_of(media: _Media) -> bytes:
         if media.data is not None:
             return media.data
         assert media.path is not None
@@ -422,14 +435,7 @@ class Sandbox:
         ids = body["run_ids"]
         loc: list[Any] = ["body", "run_ids"]
         if not isinstance(ids, list):
-            raise _Reply(
-                422,
-                {
-                    "detail": [
-                        {"loc": loc, "msg": "Input should be a valid list", "type": "list_type"}
-                    ]
-                },
-            )
+            raise _invalid(loc, "Input should be a valid list", "list_type")
         problems: list[dict[str, Any]] = []
         if len(ids) < 2:
             problems.append(
@@ -487,34 +493,13 @@ class Sandbox:
         run = _path_int(run_id, "run_id")
         lang = _path_int(language, "language")
         if not 1 <= lang <= MAX_LANGUAGE_ID:
-            raise _Reply(
-                422,
-                {
-                    "detail": [
-                        {
-                            "loc": ["path", "language"],
-                            "msg": "Input should be a valid language id",
-                            "type": "enum",
-                        }
-                    ]
-                },
-            )
+            raise _invalid(["path", "language"], "Input should be a valid language id", "enum")
         if not isinstance(body, dict) or "output_format" not in body:
             raise _Reply(422, {"detail": [_missing(["body", "output_format"])]})
         fmt = body["output_format"]
         if fmt not in ALT_FORMATS:
-            raise _Reply(
-                422,
-                {
-                    "detail": [
-                        {
-                            "loc": ["body", "output_format"],
-                            "msg": "Input should be " + ", ".join(repr(f) for f in ALT_FORMATS),
-                            "type": "enum",
-                        }
-                    ]
-                },
-            )
+            raise _invalid(["body", "output_format"],
+                           "Input should be " + ", ".join(repr(f) for f in ALT_FORMATS), "enum")
         self._run(run)
         key = (run, lang, str(fmt))
         with self._lock:
@@ -548,18 +533,7 @@ class Sandbox:
     def tts_media(self, run_id: str, output_type: str) -> tuple[str | None, Any]:
         run = _path_int(run_id, "run_id")
         if output_type not in ("raw_bytes", "file_url"):
-            raise _Reply(
-                422,
-                {
-                    "detail": [
-                        {
-                            "loc": ["query", "output_type"],
-                            "msg": "Input should be 'raw_bytes' or 'file_url'",
-                            "type": "enum",
-                        }
-                    ]
-                },
-            )
+            raise _invalid(["query", "output_type"], "Input should be 'raw_bytes' or 'file_url'", "enum")
         with self._lock:
             name = self._state.tts.get(run)
         if name is None:
@@ -598,19 +572,8 @@ def _path_int(value: str, name: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise _Reply(
-            422,
-            {
-                "detail": [
-                    {
-                        "loc": ["path", name],
-                        "msg": "Input should be a valid integer, unable to parse "
-                        "string as an integer",
-                        "type": "int_parsing",
-                    }
-                ]
-            },
-        ) from None
+        raise _invalid(["path", name], "Input should be a valid integer, unable to parse "
+                       "string as an integer", "int_parsing") from None
 
 
 _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
@@ -698,20 +661,16 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             try:
                 return json.loads(raw)
             except ValueError:
-                raise _Reply(
-                    422,
-                    {
-                        "detail": [
-                            {"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}
-                        ]
-                    },
-                ) from None
+                raise _invalid(["body"], "JSON decode error", "json_invalid") from None
 
         def _apply_fault(self, fault: Fault | None) -> None:
             if fault is None:
                 return
             if fault.kind == "slow":
                 time.sleep(max(0.0, min(fault.delay, 30.0)))
+            elif fault.kind == "redirect":
+                status = fault.status if 300 <= fault.status <= 399 else 302
+                raise _Reply(status, {"detail": "moved"}, {"Location": fault.location or "/"})
             elif fault.kind == "status":
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 raise _Reply(
@@ -728,24 +687,30 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
         ) -> int:
             segments = [s for s in path.split("/") if s]
             if method == "GET" and len(segments) == 2 and segments[0] == "dub-result":
-                return self._send_json(200, sandbox.api_dub_result(segments[1]))
+                return self._send_json(200, sandbox.api_dub_result(segments[1]), fault=fault)
             if method == "POST" and segments == ["dubbing-results"]:
-                return self._send_json(200, sandbox.api_bulk(body))
+                return self._send_json(200, sandbox.api_bulk(body), fault=fault)
             if segments and segments[0] == "dub-alt-format":
                 if method == "POST" and len(segments) == 3:
                     answer = sandbox.api_alt_format_create(segments[1], segments[2], body)
-                    return self._send_json(200, answer)
+                    return self._send_json(200, answer, fault=fault)
                 if method == "GET" and len(segments) == 2:
-                    return self._send_json(200, sandbox.api_alt_format_status(segments[1]))
+                    return self._send_json(200, sandbox.api_alt_format_status(segments[1]), fault=fault)
             if method == "GET" and len(segments) == 2 and segments[0] == "tts-result":
                 output_type = (query.get("output_type") or ["raw_bytes"])[0]
                 name, answer = sandbox.tts_media(segments[1], output_type)
                 if name is None:
-                    return self._send_json(200, answer)
+                    return self._send_json(200, answer, fault=fault)
                 return self._send_media(sandbox.media(name), fault, ranges=False)
             raise _Reply(404 if method == "GET" else 405, {"detail": "Not Found"})
 
-        def _send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> int:
+        def _send_json(
+            self,
+            status: int,
+            body: Any,
+            headers: dict[str, str] | None = None,
+            fault: Fault | None = None,
+        ) -> int:
             data = json.dumps(body).encode()
             self._log(status)
             self.send_response(status)
@@ -754,10 +719,24 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
+            if fault is not None and fault.kind == "drop":
+                cut = fault.after_bytes if fault.after_bytes is not None else len(data) // 2
+                self.wfile.write(data[: max(0, min(len(data) - 1, cut))])
+                self._cut_short()
+                return status
             self.wfile.write(data)
             return status
 
+        def _cut_short(self) -> None:
+            # The promised body is cut short: close so the client sees a short read.
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+
         def _send_media(self, media: _Media, fault: Fault | None, ranges: bool = True) -> int:
+            accepts_gzip = "gzip" in (self.headers.get("Accept-Encoding") or "")
+            if fault is not None and fault.kind == "gzip" and accepts_gzip:
+                return self._send_gzipped(media)
             total = media.size
             start, end = 0, total - 1
             status = 200
@@ -765,6 +744,9 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             honour_range = ranges and not (fault and fault.kind == "ignore_range")
             if range_header and honour_range:
                 match = _RANGE.match(range_header.strip())
+                if match is not None and match.group(2) and int(match.group(2)) < int(match.group(1)):
+                    range_header = None  # invalid, so ignored (RFC 9110 14.1.1)
+            if range_header and honour_range:
                 if match is None or int(match.group(1)) >= total:
                     self._log(416)
                     self.send_response(416)
@@ -793,11 +775,19 @@ def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                 send = max(0, send)
             self._write_body(media, start, send)
             if send < length:
-                # The promised body is cut short: close so the client sees a short read.
-                self.close_connection = True
-                with contextlib.suppress(OSError):
-                    self.connection.shutdown(socket.SHUT_RDWR)
+                self._cut_short()
             return status
+
+        def _send_gzipped(self, media: _Media) -> int:
+            data = gzip.compress(sandbox._bytes_of(media))
+            self._log(200)
+            self.send_response(200)
+            self.send_header("Content-Type", media.content_type)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return 200
 
         def _write_body(self, media: _Media, start: int, count: int) -> None:
             if count <= 0:
@@ -822,6 +812,10 @@ def iter_faults(specs: Iterable[str]) -> Iterator[Fault]:
         value, _, times_text = rest.partition(":")
         if kind not in ("status", "drop", "slow", "ignore_range") or not path:
             raise ValueError(f"bad fault {spec!r}: use KIND:PATH_REGEX[:VALUE[:TIMES]]")
+        try:
+            re.compile(path)
+        except re.error as exc:
+            raise ValueError(f"bad fault {spec!r}: PATH_REGEX: {exc}") from None
         try:
             times = int(times_text) if times_text else 1
             fault = Fault(path=path, kind=kind, times=times)  # type: ignore[arg-type]

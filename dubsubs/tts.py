@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from pathlib import Path
 
 from .client import CambClient
-from .download import Downloaded, Progress, save_stream
+from .download import Downloaded, Progress, download, save_stream
+from .errors import OutputError
 
 
 def fetch_tts(
@@ -13,10 +16,17 @@ def fetch_tts(
     progress: Progress | None = None,
 ) -> Downloaded:
     """Write TTS run ``run_id``'s audio to ``path`` (atomically). ``via_url`` asks the API
-    for a presigned URL (``output_type=file_url``) and downloads from it instead."""
+    for a presigned URL (``output_type=file_url``) and downloads from it instead, resuming
+    after a dropped connection like any media download."""
     what = f"tts run {run_id}"
     if via_url:
-        response = client.open_media(client.tts_result_url(run_id), what=what)
-    else:
-        response = client.tts_result_stream(run_id)
+        url = client.tts_result_url(run_id)
+        # download() names its file by Content-Type; a hidden sibling, then the rename.
+        got = download(client, url, path.parent, f".{path.name}.tts", progress=progress, what=what)
+        try:
+            os.replace(got.path, path)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        return dataclasses.replace(got, path=path)
+    response = client.tts_result_stream(run_id)
     return save_stream(response, path, progress=progress, what=what)

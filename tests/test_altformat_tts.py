@@ -134,3 +134,25 @@ def test_tts_cli(sandbox: Sandbox, tmp_path: Path) -> None:
     missing = cli(sandbox, "tts", "7", "-o", str(tmp_path / "c.flac"))
     assert missing.exit_code == 1
     assert missing.stderr.startswith("error: tts run 7: GET ") and "HTTP 404" in missing.stderr
+
+
+def test_tts_bytes_are_saved_as_flac_even_if_a_gateway_would_gzip_them(
+    sandbox: Sandbox, client: CambClient, tmp_path: Path
+) -> None:
+    """The body is written raw (decode_content=False), so the request must ask for the
+    identity encoding; otherwise a compressing gateway gets a gzip file saved as .flac, of
+    exactly the announced length, so no size check catches it."""
+    sandbox.add_fault(Fault(path=r"/tts-result/", kind="gzip"))
+    got = fetch_tts(client, 2001, tmp_path / "speech.flac")
+    assert got.path.read_bytes() == sandbox.media_bytes("speech.flac")
+
+
+def test_tts_via_url_resumes_after_a_drop(sandbox: Sandbox, client: CambClient, tmp_path: Path) -> None:
+    """The presigned file is media like any other: a dropped connection resumes with a
+    Range request instead of failing the command."""
+    sandbox.add_fault(Fault(path=r"/media/speech\.flac", kind="drop", after_bytes=5000))
+    target = tmp_path / "speech.flac"
+    got = fetch_tts(client, 2001, target, via_url=True)
+    assert got.path == target and target.read_bytes() == sandbox.media_bytes("speech.flac")
+    assert [r.range for r in sandbox.matching("GET", r"/media/")] == [None, "bytes=5000-"]
+    assert [p.name for p in tmp_path.iterdir()] == ["speech.flac"]

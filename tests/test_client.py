@@ -19,6 +19,7 @@ from dubsubs.client import (
     unique_run_ids,
 )
 from dubsubs.errors import (
+    ApiError,
     ApiValidationError,
     AuthenticationError,
     InputError,
@@ -334,3 +335,79 @@ def test_refused_bulk_call_falls_back_to_single_calls(
     assert isinstance(results[4444], NotFoundError)
     assert sandbox.count("POST", r"/dubbing-results$") == 1
     assert sandbox.count("GET", r"/dub-result/") == 3
+
+
+# ------------------------------------------------------------------ redirects
+
+
+def test_api_key_is_not_forwarded_to_another_origin_on_redirect(
+    sandbox: Sandbox, client: CambClient, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """A redirect from the API to storage elsewhere (e.g. TTS bytes on a CDN) must not
+    carry the x-api-key header there; requests only strips Authorization by itself."""
+    from dubsubs.tts import fetch_tts
+
+    with Sandbox(host="localhost") as cdn:
+        target = cdn.presign("speech.flac").replace("127.0.0.1", "localhost")
+        sandbox.add_fault(Fault(path=r"/tts-result/", kind="redirect", location=target))
+        got = fetch_tts(client, 2001, tmp_path / "speech.flac")
+        assert got.path.read_bytes() == cdn.media_bytes("speech.flac")
+        assert [r.key_sent for r in sandbox.requests] == [True]
+        assert [(r.path, r.key_sent) for r in cdn.requests] == [("/media/speech.flac", False)]
+
+
+def test_same_origin_redirect_keeps_the_key(sandbox: Sandbox, client: CambClient) -> None:
+    sandbox.add_fault(Fault(path=r"/dub-result/1$", kind="redirect", status=307,
+                            location=f"{sandbox.url}/dub-result/1001"))
+    assert "transcript" in client.dub_result(1)
+    assert [(r.path, r.key_sent) for r in sandbox.requests] == [
+        ("/apis/dub-result/1", True), ("/apis/dub-result/1001", True)]
+
+
+def test_endless_redirects_stop(sandbox: Sandbox, client: CambClient) -> None:
+    sandbox.add_fault(Fault(path=r"/dub-result/1$", kind="redirect", times=1000,
+                            location=f"{sandbox.url}/dub-result/1"))
+    with pytest.raises(ApiError, match="redirect"):
+        client.dub_result(1)
+    assert sandbox.count() <= 12
+
+
+def test_redact_is_safe_while_other_threads_learn_secrets() -> None:
+    """fetch runs downloads in threads: one thread remembers a new URL's signature while
+    another redacts an error or a log line. Iterating the live set raised 'Set changed
+    size during iteration' inside redact (or inside the logging filter)."""
+    import threading
+
+    api = CambClient("k" * 20, "http://127.0.0.1:9/apis")
+    stop = threading.Event()
+
+    def learn() -> None:
+        for index in range(40_000):
+            if stop.is_set():
+                return
+            api._remember_secrets(f"http://127.0.0.1:9/m?X-Amz-Signature={index:012d}")
+
+    worker = threading.Thread(target=learn, daemon=True)
+    worker.start()
+    try:
+        for _ in range(150):
+            assert "0007" not in api.redact("GET /m?X-Amz-Signature=000000000007")
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+
+
+def test_api_answer_cut_mid_body_is_retried(sandbox: Sandbox, client: CambClient, sleeps) -> None:  # type: ignore[no-untyped-def]
+    """A connection that drops inside a JSON answer is a transport failure like any other:
+    retried with backoff, then the run comes back whole."""
+    sandbox.add_fault(Fault(path=r"/dub-result/1001$", kind="drop", after_bytes=40, times=2))
+    assert "transcript" in client.dub_result(1001)
+    assert [r.fault for r in sandbox.matching("GET", r"/dub-result/")] == ["drop", "drop", None]
+    assert len(sleeps.calls) == 2
+
+
+def test_api_answer_cut_every_time_is_a_transport_error(sandbox: Sandbox, client: CambClient) -> None:
+    sandbox.add_fault(Fault(path=r"/dubbing-results$", kind="drop", after_bytes=10, times=100))
+    results = client.dub_results([1001, 1002])
+    assert all(isinstance(r, TransportError) for r in results.values()), results
+    assert "X-Amz" not in str(results[1001]) and sandbox.count("POST") == 4

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dubsubs.client import CambClient
-from dubsubs.download import download, extension_for, is_complete
+from dubsubs.download import download, extension_for, is_complete, part_path
 from dubsubs.errors import DownloadError
 from dubsubs.sandbox import Fault, Sandbox
 
@@ -87,14 +87,15 @@ def test_endless_drops_give_up_with_redacted_error_and_keep_part(
     assert sandbox.count("GET", r"/media/") == 3
     # The first 1000 bytes arrived before the first drop; later answers were cut before
     # sending anything new (after_bytes counts from the start of each answer).
-    assert (tmp_path / ".clip.part").exists()
+    assert part_path(tmp_path, "clip", url).exists()
+    assert [p.name for p in tmp_path.iterdir()] == [part_path(tmp_path, "clip", url).name]
 
 
 def test_part_left_by_an_earlier_run_is_resumed(
     client: CambClient, sandbox: Sandbox, video: tuple[str, bytes], tmp_path: Path
 ) -> None:
     url, data = video
-    (tmp_path / ".1001.part").write_bytes(data[:3000])
+    part_path(tmp_path, "1001", url).write_bytes(data[:3000])
     got = download(client, url, tmp_path, "1001")
     assert got.sha256 == sha(data) and got.path.read_bytes() == data
     assert [r.range for r in sandbox.matching("GET", r"/media/")] == ["bytes=3000-"]
@@ -175,3 +176,67 @@ def test_large_file_streams_in_chunks(client: CambClient, sandbox: Sandbox, tmp_
     )
     assert got.sha256 == sha(data)
     assert seen[-1] == len(data) and len(seen) >= 9
+
+
+def test_file_that_changes_between_resumes_is_fetched_whole_again(
+    client: CambClient, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A resume whose Content-Range announces another total than the first answer is a
+    different file: splicing the two would give a file of the right size but wrong bytes."""
+    old = bytes(range(256)) * 100
+    new = bytes(reversed(range(256))) * 120
+    url = sandbox.add_media("clip.mp4", old)
+    sandbox.add_fault(Fault(path=r"/media/clip", kind="drop", after_bytes=5000))
+    swapped: list[int] = []
+
+    def swap_once(done: int, total: int | None) -> None:
+        if not swapped:
+            sandbox.add_media("clip.mp4", new)  # the in-flight answer keeps the old bytes
+            swapped.append(done)
+
+    got = download(client, url, tmp_path, "clip", chunk_size=4096, progress=swap_once)
+    assert got.path.read_bytes() == new and got.sha256 == sha(new)
+    assert [r.range for r in sandbox.matching("GET", r"/media/")] == [None, "bytes=5000-", None]
+
+
+def test_part_of_another_file_is_not_resumed_into_this_one(
+    client: CambClient, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """fetch's video and alt-format's file share a base name (1002.es-ES) in one folder;
+    the bytes an interrupted video left behind must not become the head of the WAV."""
+    sandbox.add_fault(Fault(path=r"/media/video", kind="drop", after_bytes=3000))
+    with pytest.raises(DownloadError):
+        download(client, sandbox.presign("video.mp4"), tmp_path, "1002.es-ES", max_resumes=0)
+    wav = sandbox.media_bytes("alt/alt.wav")
+    assert len(wav) > 3000
+    got = download(client, sandbox.presign("alt/alt.wav"), tmp_path, "1002.es-ES")
+    assert got.path.read_bytes() == wav and got.sha256 == sha(wav)
+    # ...while the video, asked for again, still resumes from its own bytes.
+    again = download(client, sandbox.presign("video.mp4"), tmp_path, "1002.es-ES")
+    assert again.path.read_bytes() == sandbox.media_bytes("video.mp4")
+    assert sandbox.matching("GET", r"/media/video")[-1].range == "bytes=3000-"
+
+
+def test_complete_part_is_finished_without_fetching_it_again(
+    client: CambClient, sandbox: Sandbox, video: tuple[str, bytes], tmp_path: Path
+) -> None:
+    """A .part that already holds every byte (stopped after its last chunk, e.g. by
+    Ctrl-C) gets 416 for the rest; one byte's Range tells the total, so it is renamed
+    instead of downloaded again from zero."""
+    url, data = video
+    part_path(tmp_path, "1001", url).write_bytes(data)
+    got = download(client, url, tmp_path, "1001")
+    assert got.path == tmp_path / "1001.mp4" and got.sha256 == sha(data) and got.size == len(data)
+    assert got.path.read_bytes() == data
+    assert [(r.range, r.status) for r in sandbox.matching("GET", r"/media/")] == [
+        (f"bytes={len(data)}-", 416), ("bytes=0-0", 206)]
+
+
+def test_longer_stale_part_still_starts_over(
+    client: CambClient, sandbox: Sandbox, video: tuple[str, bytes], tmp_path: Path
+) -> None:
+    url, data = video
+    part_path(tmp_path, "1001", url).write_bytes(data + b"junk")
+    got = download(client, url, tmp_path, "1001")
+    assert got.path.read_bytes() == data and got.sha256 == sha(data)
+    assert [r.range for r in sandbox.matching("GET", r"/media/")][-1] is None

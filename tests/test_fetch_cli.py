@@ -329,3 +329,146 @@ def test_fetch_applies_a_delivery_preset(sandbox: Sandbox, tmp_path: Path) -> No
     # it, so reading speed may still be flagged; the layout rules must all pass.
     rules = {v["rule"] for f in json.loads(check.output)["files"] for v in f["violations"]}
     assert not rules & {"chars-per-line", "lines", "overlap", "order", "min-gap"}, check.output
+
+
+@pytest.mark.parametrize("bad", ["²", "١٢", "9" * 5000])
+def test_odd_digit_run_ids_are_one_line_errors(sandbox: Sandbox, tmp_path: Path, bad: str) -> None:
+    """str.isdigit accepts superscripts and other scripts' digits, and int() refuses
+    more than 4300 digits: both must end in the usual one-line error, not a traceback."""
+    result = CliRunner().invoke(main, ["fetch", bad, "-o", str(tmp_path)],
+                                env={"CAMB_API_KEY": sandbox.api_key, "CAMB_API_BASE_URL": sandbox.url})
+    assert result.exit_code == 1 and result.exception is not None
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr.startswith("error: run id ") and result.stderr.count("\n") == 1
+    assert sandbox.count() == 0
+
+
+@pytest.mark.parametrize("content", [b"1001\n\xff\xfe\n", b"1001\n\xc2\xb2\n"])
+def test_undecodable_or_odd_ids_file_is_one_error(sandbox: Sandbox, tmp_path: Path,
+                                                  content: bytes) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_bytes(content)
+    result = CliRunner().invoke(main, ["fetch", "--ids-file", str(ids), "-o", str(tmp_path)],
+                                env={"CAMB_API_KEY": sandbox.api_key, "CAMB_API_BASE_URL": sandbox.url})
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr.startswith(f"error: {ids}: ") and result.stderr.count("\n") == 1
+    assert sandbox.count() == 0
+
+
+def test_malformed_url_field_does_not_leak_its_signature(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The parser quotes a bad value in its message; a presigned URL's query must still be
+    cut before the message reaches stderr or a manifest."""
+    signed = "http://h/v?X-Amz-Signature=SIGSECRET42"
+    sandbox.add_run(1020, {"es-ES": {"video_url": [signed], "transcript": [
+        {"start": 0, "end": 1, "text": "x"}]}, "fr-FR": {"transcript": [
+        {"start": 0, "end": 1, "text": "y"}]}})
+    result = run(sandbox, "1020", "-o", str(tmp_path), "--no-media")
+    assert result.exit_code == 1
+    assert "1020" in result.stderr and "video_url" in result.stderr
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name == "manifest.json" for p in files)
+    for text in [result.output, *(p.read_text(encoding="utf-8") for p in files)]:
+        assert "SIGSECRET42" not in text and "X-Amz" not in text
+
+
+@pytest.mark.parametrize("media", [True, False])
+def test_unwritable_output_dir_is_one_line_per_run(sandbox: Sandbox, tmp_path: Path, media: bool,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """An OSError is an OutputError with its reason, not an 'unexpected' failure whose
+    traceback the logging module prints on stderr."""
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    args = ["1001", "1003", "-o", str(blocker / "out")] + ([] if media else ["--no-media"])
+    result = run(sandbox, *args)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3, result.stderr
+    assert all(line.startswith("error: run 100") and "cannot write" in line for line in lines[:2])
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def _big_run(sandbox: Sandbox) -> None:
+    sandbox.add_media("big.mp4", bytes(range(256)) * 8192)  # 2 MiB: many chunks
+    sandbox.add_run(1030, {"video_url": "media:big.mp4", "transcript": [
+        {"start": 0, "end": 1.5, "text": "Hi", "speaker": "A"}]})
+
+
+def test_cancel_stops_the_download_in_flight_and_skips_the_rest(sandbox: Sandbox, tmp_path: Path) -> None:
+    import threading
+
+    from dubsubs.client import CambClient
+    from dubsubs.download import part_path
+    from dubsubs.fetch import FetchEvent, FetchOptions, fetch_runs
+
+    _big_run(sandbox)
+    cancel = threading.Event()
+
+    def stop_at_first_bytes(event: FetchEvent) -> None:
+        if event.kind == "bytes":
+            cancel.set()
+
+    with CambClient(sandbox.api_key, sandbox.url) as api:
+        outcomes = fetch_runs(api, [1030, 1001], tmp_path, FetchOptions(jobs=1, chunk_size=1 << 16),
+                              stop_at_first_bytes, cancel=cancel)
+    assert [(o.run_id, o.errors) for o in outcomes] == [
+        (1030, ["run 1030: cancelled"]), (1001, ["run 1001: cancelled"])]
+    assert sandbox.count("GET", r"^/media/") == 1  # 1001's media was never asked for
+    assert not (tmp_path / "1030" / "1030.mp4").exists()
+    assert 0 < part_path(tmp_path / "1030", "1030", sandbox.presign("big.mp4")).stat().st_size < 2 << 20
+    assert not (tmp_path / "1001").exists()
+
+
+def test_ctrl_c_stops_downloads_in_flight(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Ctrl-C lands in the calling thread while workers stream: the workers must stop at
+    their next chunk instead of finishing every download in flight first."""
+    import os
+    import signal
+    import sys
+    import threading
+
+    from dubsubs.client import CambClient
+    from dubsubs.fetch import FetchEvent, FetchOptions, fetch_runs
+
+    if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():
+        pytest.skip("needs POSIX signals delivered to the thread running the test")
+    _big_run(sandbox)
+    cancel = threading.Event()
+    sent: list[int] = []
+
+    def interrupt_at_first_bytes(event: FetchEvent) -> None:
+        if event.kind == "bytes" and not sent:
+            sent.append(1)
+            os.kill(os.getpid(), signal.SIGINT)  # delivered to the main (test) thread
+            assert cancel.wait(10), "the interrupt did not reach fetch_runs"
+
+    with CambClient(sandbox.api_key, sandbox.url) as api, pytest.raises(KeyboardInterrupt):
+        fetch_runs(api, [1030, 1001], tmp_path, FetchOptions(jobs=1, chunk_size=1 << 16),
+                   interrupt_at_first_bytes, cancel=cancel)
+    assert sandbox.count("GET", r"^/media/") == 1
+    assert not (tmp_path / "1030" / "1030.mp4").exists()
+    assert not (tmp_path / "1001").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_files_of_one_run_download_side_by_side_within_jobs(sandbox: Sandbox, tmp_path: Path,
+                                                            jobs: int) -> None:
+    """Issue 3: runs *and files* are fetched concurrently with a pool bounded by --jobs.
+    1002 has four media files (two languages, video and audio each)."""
+    sandbox.add_fault(Fault(path=r"^/media/", kind="slow", delay=0.05, times=1000))
+    result = run(sandbox, "1002", "-o", str(tmp_path), "--jobs", str(jobs), "-q")
+    assert result.exit_code == 0, result.output
+    assert sandbox.count("GET", r"^/media/") == 4
+    assert sandbox.max_in_flight <= jobs
+    assert sandbox.max_in_flight >= min(jobs, 2)  # one run's files did overlap
+    names = [f["name"] for f in manifest(tmp_path / "1002")["files"]]
+    assert names[:2] == ["1002.es-ES.mp4", "1002.es-ES.audio.mp3"]  # order as before
+
+
+def test_ids_file_saved_with_a_bom_and_crlf(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Windows editors start UTF-8 files with a BOM; it is not part of the first id."""
+    ids = tmp_path / "ids.txt"
+    ids.write_bytes("\ufeff1001\r\n1003\r\n".encode())
+    result = run(sandbox, "--ids-file", str(ids), "-o", str(tmp_path / "out"), "--no-media")
+    assert result.exit_code == 0, result.output
+    assert sandbox.bulk_calls() == [[1001, 1003]]

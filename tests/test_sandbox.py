@@ -168,3 +168,39 @@ def test_fault_specs() -> None:
         list(iter_faults(["explode:/x"]))
     with pytest.raises(ValueError, match="numbers"):
         list(iter_faults(["slow:/x:fast"]))
+
+
+def test_fault_spec_with_a_broken_regex_is_refused_up_front() -> None:
+    """Otherwise the sandbox starts, and every request's handler dies on re.error."""
+    with pytest.raises(ValueError, match="bad fault"):
+        list(iter_faults(["status:/dub-result/(:503"]))
+
+
+def test_drop_fault_cuts_json_answers_too(sandbox: Sandbox) -> None:
+    """It used to be used up on an API path without cutting anything."""
+    sandbox.add_fault(Fault(path=r"/dub-result/", kind="drop", after_bytes=20))
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        api(sandbox, "GET", "/dub-result/1001").content  # noqa: B018
+    assert api(sandbox, "GET", "/dub-result/1001").status_code == 200
+    assert [r.fault for r in sandbox.requests] == ["drop", None]
+
+
+def test_gzip_fault_compresses_for_clients_that_accept_it(sandbox: Sandbox) -> None:
+    import gzip
+
+    sandbox.add_fault(Fault(path=r"/tts-result/", kind="gzip", times=2))
+    url = f"{sandbox.url}/tts-result/2001"
+    plain = requests.get(url, headers={"x-api-key": sandbox.api_key, "Accept-Encoding": "identity"},
+                         timeout=5)
+    assert "Content-Encoding" not in plain.headers
+    raw = requests.get(url, headers={"x-api-key": sandbox.api_key}, stream=True, timeout=5)
+    assert raw.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(raw.raw.read()) == sandbox.media_bytes("speech.flac")
+
+
+def test_backwards_range_is_ignored_like_a_real_server_does(sandbox: Sandbox) -> None:
+    """RFC 9110: a range whose last byte comes before its first is invalid and the header
+    is ignored (200, whole body); it used to announce a negative Content-Length."""
+    url = sandbox.presign("video.mp4")
+    answer = requests.get(url, headers={"Range": "bytes=500-100"}, timeout=5)
+    assert answer.status_code == 200 and answer.content == sandbox.media_bytes("video.mp4")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import click
 
+from ..errors import ConfigurationError, DubsubsError
 from ..exporters import EXPORTERS
 
 
@@ -44,3 +47,17 @@ def units_option(function: Any) -> Any:
 def error_line(message: str) -> None:
     """One line on stderr, never a traceback."""
     click.secho(f"error: {message}", fg="red", err=True)
+
+
+@contextlib.contextmanager
+def errors_exit() -> Iterator[None]:
+    """A dubsubs error ends the command with one line: exit 2 for configuration (no key,
+    bad base URL), 1 for everything else."""
+    try:
+        yield
+    except ConfigurationError as error:
+        error_line(str(error))
+        raise SystemExit(2) from None
+    except DubsubsError as error:
+        error_line(str(error))
+        raise SystemExit(1) from None

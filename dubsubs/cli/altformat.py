@@ -8,9 +8,8 @@ import click
 
 from ..altformat import PollPolicy, fetch_alt_format
 from ..client import ALT_FORMATS
-from ..errors import ConfigurationError, DubsubsError
 from ._api import api_options, open_client
-from ._common import error_line
+from ._common import errors_exit
 
 
 @click.command("alt-format", short_help="Download a run's dub in another format (wav, mp4...).")
@@ -38,16 +37,9 @@ def alt_format(run_id: int, language: str, output_format: str, output_dir: str, 
         if not quiet:
             click.echo(f"run {run_id}: task {status}", err=True)
 
-    try:
-        with open_client(api_key, base_url, sandbox) as client:
-            got = fetch_alt_format(client, run_id, language, output_format, Path(output_dir),
-                                   PollPolicy(timeout=timeout, initial=poll_interval,
-                                              maximum=max(15.0, poll_interval)), show)
-    except ConfigurationError as error:
-        error_line(str(error))
-        raise SystemExit(2) from None
-    except DubsubsError as error:
-        error_line(str(error))
-        raise SystemExit(1) from None
+    with errors_exit(), open_client(api_key, base_url, sandbox) as client:
+        got = fetch_alt_format(client, run_id, language, output_format, Path(output_dir),
+                               PollPolicy(timeout=timeout, initial=poll_interval,
+                                          maximum=max(15.0, poll_interval)), show)
     if not quiet:
         click.echo(f"{got.path} ({got.size} bytes, sha256 {got.sha256})")

@@ -8,11 +8,10 @@ from typing import Any
 
 import click
 
-from ..errors import ConfigurationError, DubsubsError
 from ..fetch import FetchEvent, FetchOptions, RunOutcome, fetch_runs, read_ids_file
 from ..style import Preset
 from ._api import api_options, open_client
-from ._common import error_line, formats_option, units_option
+from ._common import error_line, errors_exit, formats_option, units_option
 from ._style_options import style_options
 
 
@@ -76,7 +75,7 @@ def _report(outcome: RunOutcome, quiet: bool) -> None:
 @units_option
 @click.option("--no-media", is_flag=True, help="Skip the video and audio downloads.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=4, show_default=True,
-              help="Runs fetched at the same time.")
+              help="Runs, and media files, fetched at the same time.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only; no progress.")
 @api_options
 @style_options
@@ -96,7 +95,7 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
 
     Try it without a key: `dubsubs fetch 1001 1002 --sandbox -o out/`.
     """
-    try:
+    with errors_exit():
         ids = list(run_ids) + (read_ids_file(ids_file) if ids_file else [])
         if not ids:
             raise click.UsageError("give at least one RUN_ID or --ids-file")
@@ -117,12 +116,6 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
                     outcomes = fetch_runs(client, ids, Path(output_dir), options, progress)
             else:
                 outcomes = fetch_runs(client, ids, Path(output_dir), options, plain)
-    except ConfigurationError as error:
-        error_line(str(error))
-        raise SystemExit(2) from None
-    except DubsubsError as error:
-        error_line(str(error))
-        raise SystemExit(1) from None
     if terminal:
         for outcome in outcomes:
             _report(outcome, quiet)

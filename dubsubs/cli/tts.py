@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import ConfigurationError, DubsubsError
 from ..tts import fetch_tts
 from ._api import api_options, open_client
-from ._common import error_line
+from ._common import errors_exit
 
 
 @click.command("tts", short_help="Save a text-to-speech run's FLAC audio to a file.")
@@ -24,14 +23,7 @@ def tts(run_id: int, output: str, via_url: bool, quiet: bool, api_key: str | Non
         base_url: str | None, sandbox: bool) -> None:
     """Stream TTS run RUN_ID's audio (FLAC) from `/tts-result` into OUTPUT, checking its
     length; with --url, fetch it from the presigned URL the API hands out instead."""
-    try:
-        with open_client(api_key, base_url, sandbox) as client:
-            got = fetch_tts(client, run_id, Path(output), via_url=via_url)
-    except ConfigurationError as error:
-        error_line(str(error))
-        raise SystemExit(2) from None
-    except DubsubsError as error:
-        error_line(str(error))
-        raise SystemExit(1) from None
+    with errors_exit(), open_client(api_key, base_url, sandbox) as client:
+        got = fetch_tts(client, run_id, Path(output), via_url=via_url)
     if not quiet:
         click.echo(f"{got.path} ({got.size} bytes, sha256 {got.sha256})")

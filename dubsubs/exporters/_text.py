@@ -61,6 +61,12 @@ def clean_text(text: str) -> str:
     return "\n".join(clean_lines(text))
 
 
+def escape_markup(text: str) -> str:
+    """Escape ``&``, ``<`` and ``>``: enough for WebVTT cue text and annotations, and for
+    XML character data (``>`` too, so ``]]>`` can never appear)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def clean_speaker(name: str | None) -> str | None:
     """A speaker name on one line with single spaces, or ``None`` when nothing is left."""
     if name is None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from ..errors import OptionError
 from ..model import Transcript
 from ..timefmt import clock_formatter
-from ._text import clean_speaker, text_lines
+from ._text import clean_speaker, escape_markup, text_lines
 from .base import Exporter
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
@@ -81,9 +81,7 @@ class TtmlOptions:
             raise OptionError(f"ttml option font_family={self.font_family!r} is empty")
 
 
-def escape(text: str) -> str:
-    """Escape XML character data (``>`` too, so ``]]>`` can never appear)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+escape = escape_markup
 
 
 def escape_attribute(text: str) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ..model import Transcript
 from ..timefmt import clock_formatter
-from ._text import clean_speaker, text_lines
+from ._text import clean_speaker, escape_markup, text_lines
 from .base import Exporter
 
 
@@ -37,9 +37,7 @@ class VttOptions:
     cue_ids: bool = False
 
 
-def escape(text: str) -> str:
-    """Escape WebVTT cue text (and annotations): ``&``, ``<``, ``>``."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+escape = escape_markup
 
 
 def vtt_text(text: str) -> str:
