@@ -198,3 +198,24 @@ def test_an_offset_that_cannot_apply_names_the_input(runner: CliRunner, fixtures
     result = runner.invoke(main, ["convert", str(sample), "-o", str(tmp_path), "-f", "json", "--offset", "-5s"])
     assert result.exit_code == 1
     assert f"error: {sample}: offset -5000 ms moves cue 1 before 0" in result.output
+
+
+def test_max_start_delay_option_reaches_the_preset(runner: CliRunner, tmp_path: Path) -> None:
+    # "Yes." is too short and the next line follows at once: with delays allowed the next
+    # cue starts later; with --max-start-delay 0 it keeps its speech start.
+    source = tmp_path / "short.json"
+    source.write_text(json.dumps([
+        {"start": 0.0, "end": 0.6, "text": "Yes.", "speaker": "A"},
+        {"start": 0.6, "end": 4.0, "text": "Then we leave tonight, before the others wake up.", "speaker": "B"},
+        {"start": 4.2, "end": 8.0, "text": "And take nothing with us but the maps and the keys.", "speaker": "A"},
+    ]))
+    starts = {}
+    for delay in ("500", "0"):
+        out = tmp_path / delay
+        result = runner.invoke(main, ["convert", str(source), "-o", str(out), "-f", "json", "--preset", "netflix",
+                                      "--fps", "25", "--max-start-delay", delay])
+        assert result.exit_code == 0, result.output
+        cues = json.loads((out / "short.json").read_text())["cues"]
+        starts[delay] = [c["start"] for c in cues if c["text"].startswith("Then")]
+    assert starts["0"] == [0.6]
+    assert starts["500"] and 0.6 < starts["500"][0] <= 1.1

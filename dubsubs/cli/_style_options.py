@@ -64,6 +64,9 @@ def _limit_options(default_preset: str) -> list[Callable[[F], F]]:
         click.option("--min-duration", type=click.IntRange(min=1), metavar="MS", help="Shortest cue."),
         click.option("--max-duration", type=click.IntRange(min=1), metavar="MS", help="Longest cue."),
         click.option("--min-gap", type=click.IntRange(min=0), metavar="FRAMES", help="Frames between cues."),
+        click.option("--max-start-delay", type=click.IntRange(min=0), metavar="MS",
+                     help="How late a cue may start after its speech to give the cue before it "
+                     "its minimum time (0 turns it off; netflix and bbc: 500)."),
     ]
 
 
@@ -92,6 +95,7 @@ _NAMES = (
     "min_duration",
     "max_duration",
     "min_gap",
+    "max_start_delay",
     "offset",
     "start_timecode",
 )
@@ -108,6 +112,7 @@ def _build(values: dict[str, Any]) -> Any:
             min_duration_ms=values.get("min_duration"),
             max_duration_ms=values.get("max_duration"),
             min_gap_frames=values.get("min_gap"),
+            max_start_delay_ms=values.get("max_start_delay"),
             offset_ms=parse_offset(values.get("offset")),
             start_timecode=values.get("start_timecode"),
         )

@@ -73,6 +73,7 @@ def preset_from_options(
     min_gap_frames: int | None = None,
     offset_ms: int | None = None,
     start_timecode: str | None = None,
+    max_start_delay_ms: int | None = None,
 ) -> Preset:
     """CLI option values -> a :class:`Preset`; ``None`` means "not given"."""
     preset = get_preset(
@@ -86,6 +87,7 @@ def preset_from_options(
         min_gap_frames=min_gap_frames,
         offset_ms=offset_ms,
         start_timecode=start_timecode,
+        max_start_delay_ms=max_start_delay_ms,
     )
     if preset.start_timecode is not None:
         timecode_to_frames(preset.start_timecode, preset.fps)  # validate now, not mid-run
