@@ -64,14 +64,15 @@ def _limit_options(default_preset: str) -> list[Callable[[F], F]]:
         click.option("--min-duration", type=click.IntRange(min=1), metavar="MS", help="Shortest cue."),
         click.option("--max-duration", type=click.IntRange(min=1), metavar="MS", help="Longest cue."),
         click.option("--min-gap", type=click.IntRange(min=0), metavar="FRAMES", help="Frames between cues."),
-        click.option("--max-start-delay", type=click.IntRange(min=0), metavar="MS",
-                     help="How late a cue may start after its speech to give the cue before it "
-                     "its minimum time (0 turns it off; netflix and bbc: 500)."),
     ]
 
 
 def _shift_options() -> list[Callable[[F], F]]:
+    """Options that change timing, for commands that write subtitles."""
     return [
+        click.option("--max-start-delay", type=click.IntRange(min=0), metavar="MS",
+                     help="How late a cue may start after its speech to give the cue before it "
+                     "its minimum time (0 turns it off; netflix and bbc: 500)."),
         click.option(
             "--offset",
             metavar="TIME",
@@ -121,8 +122,8 @@ def _build(values: dict[str, Any]) -> Any:
 
 
 def make_style_options(*, default_preset: str = "none", shifts: bool = True) -> Callable[[F], F]:
-    """A decorator adding the style options; ``shifts`` adds ``--offset`` and
-    ``--start-timecode`` (not wanted by ``check``)."""
+    """A decorator adding the style options; ``shifts`` adds ``--max-start-delay``,
+    ``--offset`` and ``--start-timecode`` (not wanted by ``check``)."""
 
     def decorate(function: F) -> F:
         @functools.wraps(function)
