@@ -33,6 +33,7 @@ from typing import Any, Literal
 from .errors import InputError, OptionError
 from .model import MAX_MS, Cue, Transcript, Unit, UnitsDecision
 from .parse import RawItem, RawTranscript, _items, gc_paused
+from .wording import plural
 
 UnitsOption = Literal["auto", "s", "ms"]
 
@@ -50,10 +51,6 @@ MEDIA_BAND = (0.1, 1.05)  # where the transcript's late items end, as a share of
 ZERO_FILL_CPS = 17.0
 #: ...but at least this long, and never past the next cue's start.
 ZERO_FILL_MIN_MS = 700
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +98,14 @@ class Report:
         how = {"auto": f"auto, {decision.confidence:.0%} confident", "given": "as given",
                "format": "timestamps"}[decision.method]
         unit = {"s": "seconds", "ms": "milliseconds"}[decision.unit]
-        line = (f"{_plural(self.items_in, 'item')} read as {unit} ({how}) -> "
-                f"{_plural(self.cues_out, 'cue')}")
+        line = (f"{plural(self.items_in, 'item')} read as {unit} ({how}) -> "
+                f"{plural(self.cues_out, 'cue')}")
         kinds = ("rescaled", "swapped", "clamped", "reordered", "lengthened", "dropped_empty")
         labels = {"dropped_empty": "empty dropped"}
         done = [f"{self.count(k)} {labels.get(k, k)}" for k in kinds if self.count(k)]
         line += "; repairs: " + ", ".join(done) if done else "; no repairs"
         if self.warnings:
-            line += f"; {len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''}"
+            line += f"; {plural(len(self.warnings), 'warning')}"
         return line
 
     def lines(self) -> list[str]:
@@ -479,7 +476,7 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
         cues.append(Cue(start, end, text, speaker))
 
     if overlaps:
-        warnings.append(f"{overlaps} cue{'s' if overlaps > 1 else ''} overlap the next "
+        warnings.append(f"{plural(overlaps, 'cue')} overlap the next "
                         "(kept: dialogue can overlap)")
     if media_duration_ms and cues:
         last = max(cue.end_ms for cue in cues)

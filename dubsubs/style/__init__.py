@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import OptionError
 from ..model import Cue, Transcript
+from ..wording import plural
 from .check import CheckReport, Violation, check, format_json, format_text
 from .presets import DEFAULT_FPS, FRAME_RATES, PRESETS, LanguageLimits, Preset, parse_fps
 from .segment import Merge, merge_cues, segment_cue
@@ -126,12 +127,9 @@ class StyleReport:
         if self.preset == "none" and not self.offset_ms:
             return "style: none (cues as given)"
         lang = f", {self.language}" if self.language else ""
-        items = f"{self.items} item{'' if self.items == 1 else 's'}"
-        cues = f"{self.cues} cue{'' if self.cues == 1 else 's'}"
-        parts = [f"style {self.preset}{lang}: {items} -> {cues}"]
+        parts = [f"style {self.preset}{lang}: {plural(self.items, 'item')} -> {plural(self.cues, 'cue')}"]
         if self.split_items:
-            count = len(self.split_items)
-            parts.append(f"{count} item{'' if count == 1 else 's'} split")
+            parts.append(f"{plural(len(self.split_items), 'item')} split")
         if self.merged:
             pieces = sum(m.pieces for m in self.merged)
             dual = sum(1 for m in self.merged if m.speakers > 1)

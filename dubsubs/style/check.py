@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal, Protocol
 
+from ..wording import plural
 from .presets import Preset
 from .timing import reading_chars
 
@@ -129,8 +130,8 @@ class CheckReport:
         lang = f", {self.language}" if self.language else ""
         verdict = "ok" if self.ok else "FAIL"
         return (
-            f"{name}: {verdict}: {_plural(self.cue_count, 'cue')}, {_plural(self.errors, 'error')}, "
-            f"{_plural(self.warnings, 'warning')} ({self.preset}{lang})"
+            f"{name}: {verdict}: {plural(self.cue_count, 'cue')}, {plural(self.errors, 'error')}, "
+            f"{plural(self.warnings, 'warning')} ({self.preset}{lang})"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -144,10 +145,6 @@ class CheckReport:
             "ok": self.ok,
             "violations": [v.to_dict() for v in self.violations],
         }
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _num(value: float) -> str:
