@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal, Protocol
 
+from ..timefmt import format_clock
 from ..wording import plural
 from .presets import Preset
 from .timing import reading_chars
@@ -152,12 +153,8 @@ def _num(value: float) -> str:
 
 
 def format_time(ms: int) -> str:
-    sign = "-" if ms < 0 else ""
-    ms = abs(ms)
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, milli = divmod(rest, 1000)
-    return f"{sign}{h:02d}:{m:02d}:{s:02d}.{milli:03d}"
+    """``HH:MM:SS.mmm``, with a ``-`` in front for a time before 0 (a file may hold one)."""
+    return f"-{format_clock(-ms)}" if ms < 0 else format_clock(ms)
 
 
 def check(
