@@ -35,9 +35,9 @@ from .media import probe_duration_ms
 from .normalize import UnitsOption, normalize
 from .output import write_text
 from .parse import RawTranscript, iter_json
-from .pipeline import output_stem, render_all
+from .pipeline import fit_to_preset, output_stem, render_all, summary_line
 from .redact import redact_url
-from .style import Preset, StyleReport, conform
+from .style import Preset
 
 log = logging.getLogger("dubsubs.fetch")
 
@@ -284,11 +284,7 @@ def _fetch_one(
             transcript, report = normalize(
                 part, options.units, duration_ms, run_id=str(run_id), language=part.language
             )
-            style: StyleReport | None = None
-            if options.preset is not None:
-                transcript, style = conform(transcript, options.preset)
-                if style.preset == "none" and not style.offset_ms:
-                    style = None
+            transcript, style = fit_to_preset(transcript, options.preset)
             rendered = render_all(transcript, options.formats or ())
         except DubsubsError as error:
             outcome.errors.append(_message(run_id, error, client.redact))
@@ -306,7 +302,7 @@ def _fetch_one(
         if missing and options.media:
             warnings.append(f"{stem}: the result has no {' or '.join(missing)} URL")
         outcome.warnings.extend(warnings)
-        summary = report.summary() + (f"; {style.summary()}" if style is not None else "")
+        summary = summary_line(report, style)
         outcome.summaries.append(f"{stem}: {summary}")
         transcripts.append({
             "stem": stem, "language": part.language, "media_duration_ms": duration_ms,

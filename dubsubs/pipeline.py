@@ -50,6 +50,24 @@ def write_outputs(transcript: Transcript, directory: str | os.PathLike[str], ste
                            for fmt, text in rendered.items()})
 
 
+def fit_to_preset(transcript: Transcript,
+                  preset: Preset | None) -> tuple[Transcript, StyleReport | None]:
+    """``transcript`` conformed to ``preset``; the report is ``None`` when there is nothing
+    to report (no preset, or ``none`` with no offset)."""
+    if preset is None:
+        return transcript, None
+    transcript, style = conform(transcript, preset)
+    if style.preset == "none" and not style.offset_ms:
+        return transcript, None
+    return transcript, style
+
+
+def summary_line(report: Report, style: StyleReport | None) -> str:
+    """The normaliser's one-line summary, and the style's after it when there is one."""
+    line = report.summary()
+    return f"{line}; {style.summary()}" if style is not None else line
+
+
 @dataclass(frozen=True)
 class Converted:
     """One transcript converted: where it came from, what was written, what was done."""
@@ -61,8 +79,7 @@ class Converted:
     style: StyleReport | None = None
 
     def summary(self) -> str:
-        line = self.report.summary()
-        return f"{line}; {self.style.summary()}" if self.style is not None else line
+        return summary_line(self.report, self.style)
 
 
 def convert_raw(raw: RawTranscript, directory: str | os.PathLike[str], stem: str,
@@ -73,10 +90,6 @@ def convert_raw(raw: RawTranscript, directory: str | os.PathLike[str], stem: str
     """Normalise one raw transcript, fit it to ``preset`` (if any, other than ``none``),
     and write every format."""
     transcript, report = normalize(raw, units, media_duration_ms)
-    style: StyleReport | None = None
-    if preset is not None:
-        transcript, style = conform(transcript, preset)
-        if style.preset == "none" and not style.offset_ms:
-            style = None
+    transcript, style = fit_to_preset(transcript, preset)
     paths = write_outputs(transcript, directory, stem, formats, options)
     return Converted(raw, transcript, report, tuple(paths), style)
