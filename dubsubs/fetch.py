@@ -33,7 +33,7 @@ from .errors import DubsubsError, InputError, OutputError
 from .exporters import EXPORTERS, get_exporter
 from .media import probe_duration_ms
 from .normalize import UnitsOption, normalize
-from .output import write_text
+from .output import write_bytes, write_text
 from .parse import RawTranscript, iter_json
 from .pipeline import fit_to_preset, output_stem, render_all, summary_line
 from .redact import redact_url
@@ -291,8 +291,8 @@ def _fetch_one(
             continue
         for fmt, text in rendered.items():
             name = f"{stem}{get_exporter(fmt).extension}"
-            data = text.encode("utf-8")
-            write_text(directory / name, text)
+            data = text.encode("utf-8")  # once: written, sized and hashed
+            write_bytes(directory / name, data)
             outcome.files.append({
                 "name": name, "role": f"subtitles.{fmt}", "stem": stem,
                 "language": part.language, "size": len(data),
