@@ -515,13 +515,14 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
 
 # --------------------------------------------------------------------------- entry points
 
-_SUFFIXES = {".json": "json", ".srt": "srt", ".vtt": "vtt", ".webvtt": "vtt",
-             ".ttml": "ttml", ".xml": "ttml", ".dfxp": "ttml"}
+#: File name suffix -> input format; ``convert`` also strips these to name its outputs.
+INPUT_SUFFIXES = {".json": "json", ".srt": "srt", ".vtt": "vtt", ".webvtt": "vtt",
+                  ".ttml": "ttml", ".xml": "ttml", ".dfxp": "ttml"}
 
 
 def sniff(data: bytes, name: str) -> str:
     """The format of a file, by extension, else by its first characters."""
-    by_suffix = _SUFFIXES.get(Path(name).suffix.lower())
+    by_suffix = INPUT_SUFFIXES.get(Path(name).suffix.lower())
     if by_suffix:
         return by_suffix
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:64]

@@ -8,7 +8,7 @@ import click
 
 from ..errors import DubsubsError, InputError
 from ..media import probe_duration_ms
-from ..parse import RawTranscript, iter_file
+from ..parse import INPUT_SUFFIXES, RawTranscript, iter_file
 from ..pipeline import convert_raw, output_stem
 from ..style import Preset
 from ._common import error_line, formats_option, units_option
@@ -17,7 +17,7 @@ from ._style_options import style_options
 
 def _stem(path: str) -> str:
     name = Path(path).name
-    for suffix in (".json", ".srt", ".vtt", ".webvtt", ".ttml", ".xml", ".dfxp"):
+    for suffix in INPUT_SUFFIXES:
         if name.lower().endswith(suffix):
             return name[: -len(suffix)] or name
     return name
