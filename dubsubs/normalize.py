@@ -223,6 +223,9 @@ def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = N
     evidence: list[Evidence] = []
     margins = margins or ItemMargins.of(items)
     timed = [item.end - item.start for item in items if item.end > item.start]
+    # Where the transcript's late items end: evidence against the media and for the span.
+    ends = [item.end for item in items]
+    late = (_quantile(ends, 0.9) if len(ends) >= 10 else max(ends)) if ends else 0.0
 
     rates = [max(-2.0, min(2.0, m)) for m in margins.rate if m is not None]
     if rates:
@@ -234,15 +237,12 @@ def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = N
             f"median {_fmt(cps)} chars/s if seconds, {_fmt(cps * 1000)} if milliseconds "
             f"({len(rates)} items; speech runs about 10-20)"))
 
-    if media_duration_ms and media_duration_ms > 0 and items:
-        ends = [item.end for item in items]
-        late = _quantile(ends, 0.9) if len(ends) >= 10 else max(ends)
-        if late > 0:
-            x = math.log10(late / media_duration_ms)  # share of the media if the numbers are ms
-            margin = _band_distance(x + _LOG1000, *MEDIA_BAND) - _band_distance(x, *MEDIA_BAND)
-            evidence.append(Evidence(
-                "media", 4.0 * _clip(margin, 3.0),
-                f"transcript ends near {_fmt(late)}; media lasts {media_duration_ms / 1000:.3f} s"))
+    if media_duration_ms and media_duration_ms > 0 and late > 0:
+        x = math.log10(late / media_duration_ms)  # share of the media if the numbers are ms
+        margin = _band_distance(x + _LOG1000, *MEDIA_BAND) - _band_distance(x, *MEDIA_BAND)
+        evidence.append(Evidence(
+            "media", 4.0 * _clip(margin, 3.0),
+            f"transcript ends near {_fmt(late)}; media lasts {media_duration_ms / 1000:.3f} s"))
 
     if timed:
         median_duration = _median(timed)
@@ -251,19 +251,16 @@ def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = N
             "durations", 1.5 * _clip(margin, 2.0),
             f"median item lasts {_fmt(median_duration)} (plausible 0.15-20 s)"))
 
-    if items:
-        ends = [item.end for item in items]
-        late = _quantile(ends, 0.9) if len(ends) >= 10 else max(ends)
-        if late > 0:
-            floor = max(0.5, 0.1 * len(items))  # every item needs some time
-            x = math.log10(late)
-            margin = (_band_distance(x, floor, SPAN_MAX_S)
-                      - _band_distance(x - _LOG1000, floor, SPAN_MAX_S))
-            if margin:
-                evidence.append(Evidence(
-                    "span", _clip(margin, 3.0),
-                    f"{len(items)} items end near {_fmt(late)} "
-                    f"(plausible {_fmt(floor)} s to 48 h)"))
+    if late > 0:
+        floor = max(0.5, 0.1 * len(items))  # every item needs some time
+        x = math.log10(late)
+        margin = (_band_distance(x, floor, SPAN_MAX_S)
+                  - _band_distance(x - _LOG1000, floor, SPAN_MAX_S))
+        if margin:
+            evidence.append(Evidence(
+                "span", _clip(margin, 3.0),
+                f"{len(items)} items end near {_fmt(late)} "
+                f"(plausible {_fmt(floor)} s to 48 h)"))
 
     if len(items) >= 2:
         ordered = sorted(items, key=lambda item: item.start)
