@@ -155,13 +155,18 @@ class _Reply(Exception):
         self.headers = headers or {}
 
 
+def _problem(loc: list[Any], msg: str, kind: str) -> dict[str, Any]:
+    """One entry of a FastAPI 422 ``detail`` list."""
+    return {"loc": loc, "msg": msg, "type": kind}
+
+
 def _missing(loc: list[Any]) -> dict[str, Any]:
-    return {"loc": loc, "msg": "Field required", "type": "missing"}
+    return _problem(loc, "Field required", "missing")
 
 
 def _invalid(loc: list[Any], msg: str, kind: str) -> _Reply:
     """A 422 answer in FastAPI's shape with one problem."""
-    return _Reply(422, {"detail": [{"loc": loc, "msg": msg, "type": kind}]})
+    return _Reply(422, {"detail": [_problem(loc, msg, kind)]})
 
 
 @dataclass
@@ -438,42 +443,18 @@ class Sandbox:
             raise _invalid(loc, "Input should be a valid list", "list_type")
         problems: list[dict[str, Any]] = []
         if len(ids) < 2:
-            problems.append(
-                {
-                    "loc": loc,
-                    "msg": f"List should have at least 2 items after validation, not {len(ids)}",
-                    "type": "too_short",
-                }
-            )
+            problems.append(_problem(
+                loc, f"List should have at least 2 items after validation, not {len(ids)}", "too_short"))
         if len(ids) > 5:
-            problems.append(
-                {
-                    "loc": loc,
-                    "msg": f"List should have at most 5 items after validation, not {len(ids)}",
-                    "type": "too_long",
-                }
-            )
+            problems.append(_problem(
+                loc, f"List should have at most 5 items after validation, not {len(ids)}", "too_long"))
         for index, value in enumerate(ids):
             if type(value) is not int:
-                problems.append(
-                    {
-                        "loc": [*loc, index],
-                        "msg": "Input should be a valid integer",
-                        "type": "int_type",
-                    }
-                )
+                problems.append(_problem([*loc, index], "Input should be a valid integer", "int_type"))
             elif value <= 0:
-                problems.append(
-                    {
-                        "loc": [*loc, index],
-                        "msg": "Input should be greater than 0",
-                        "type": "greater_than",
-                    }
-                )
+                problems.append(_problem([*loc, index], "Input should be greater than 0", "greater_than"))
         if len({repr(v) for v in ids}) != len(ids):
-            problems.append(
-                {"loc": loc, "msg": "List items should be unique", "type": "unique_items"}
-            )
+            problems.append(_problem(loc, "List items should be unique", "unique_items"))
         if problems:
             raise _Reply(422, {"detail": problems})
         answer: dict[str, Any] = {}
