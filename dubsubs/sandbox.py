@@ -41,7 +41,6 @@ from urllib.parse import parse_qs, urlsplit
 __all__ = ["DEFAULT_DATA_DIR", "Fault", "RequestRecord", "Sandbox", "default_data_dir"]
 
 ALT_FORMATS = ("flac", "wav", "mp3", "aac", "m4a", "mkv", "mp4", "mov", "mxf")
-TERMINAL_STATUSES = ("SUCCESS", "ERROR", "TIMEOUT", "PAYMENT_REQUIRED")
 MAX_LANGUAGE_ID = 151
 
 CONTENT_TYPES = {
