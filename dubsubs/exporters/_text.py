@@ -34,7 +34,8 @@ def is_clean_line(text: str) -> bool:
     This is the fast path, a few C-level checks: ``str.isprintable`` is false for every
     character rules 1 and 2 touch (line breaks, controls, surrogates, non-characters) and
     for some harmless ones (no-break space, format characters), which then merely take
-    the slow path. Empty text is not clean: it has no line.
+    the slow path. Empty text is not clean: it has no line. :func:`text_lines` and the
+    exporters' ``dumps`` loops repeat this test inline, on purpose: it is their fast path.
     """
     return text.isprintable() and text != "" and not text[0].isspace() and not text[-1].isspace()
 
@@ -44,6 +45,7 @@ def text_lines(text: str) -> list[str]:
     clean (the common multi-line cue), else the full :func:`clean_lines`."""
     lines = text.split("\n")
     for line in lines:
+        # is_clean_line, inlined: this runs for every line of every multi-line cue.
         if not (line.isprintable() and line and not line[0].isspace() and not line[-1].isspace()):
             return clean_lines(text)
     return lines

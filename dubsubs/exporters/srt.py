@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..model import Transcript
 from ..timefmt import clock_formatter
-from ._text import clean_speaker, text_lines
+from ._text import clean_speaker, is_clean_line, text_lines
 from .base import Exporter
 
 ARROW = "-->"
@@ -40,7 +40,7 @@ class SrtOptions:
 def srt_text(text: str) -> str:
     """Cue text as it appears in SRT: cleaned, no blank line, nothing a reader could take
     for the start of another cue (``""`` when no text is left)."""
-    if text.isprintable() and text and not text[0].isspace() and not text[-1].isspace():
+    if is_clean_line(text):
         return text.replace(ARROW, ARROW_REPLACEMENT) if ARROW in text else text
     lines = text_lines(text)
     for index in range(len(lines) - 2, -1, -1):

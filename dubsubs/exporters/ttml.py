@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from ..errors import OptionError
 from ..model import Transcript
 from ..timefmt import clock_formatter
-from ._text import clean_speaker, escape_markup, text_lines
+from ._text import clean_speaker, escape_markup, is_clean_line, text_lines
 from .base import Exporter
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
@@ -90,7 +90,7 @@ def escape_attribute(text: str) -> str:
 
 def ttml_text(text: str) -> str:
     """Cue text as ``<p>`` content: cleaned, escaped, lines joined with ``<br/>``."""
-    if text.isprintable() and text and not text[0].isspace() and not text[-1].isspace():
+    if is_clean_line(text):
         return escape(text) if "&" in text or "<" in text or ">" in text else text
     return escape("\n".join(text_lines(text))).replace("\n", "<br/>")
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ..model import Transcript
 from ..timefmt import clock_formatter
-from ._text import clean_speaker, escape_markup, text_lines
+from ._text import clean_speaker, escape_markup, is_clean_line, text_lines
 from .base import Exporter
 
 
@@ -42,7 +42,7 @@ escape = escape_markup
 
 def vtt_text(text: str) -> str:
     """Cue text as it appears in a WebVTT payload: cleaned and escaped."""
-    if text.isprintable() and text and not text[0].isspace() and not text[-1].isspace():
+    if is_clean_line(text):
         return escape(text) if "&" in text or "<" in text or ">" in text else text
     return escape("\n".join(text_lines(text)))
 
