@@ -33,10 +33,6 @@ def _table() -> tuple[dict[int, Language], dict[str, Language]]:
     return by_id, by_key
 
 
-def all_languages() -> tuple[Language, ...]:
-    return tuple(_table()[0].values())
-
-
 _TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 
 

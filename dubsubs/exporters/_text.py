@@ -58,11 +58,6 @@ def clean_lines(text: str) -> list[str]:
     return [stripped for line in text.splitlines() if (stripped := line.strip())]
 
 
-def clean_text(text: str) -> str:
-    """``text`` after rules 1-3, lines joined with ``\\n`` (``""`` when nothing is left)."""
-    return "\n".join(clean_lines(text))
-
-
 def escape_markup(text: str) -> str:
     """Escape ``&``, ``<`` and ``>``: enough for WebVTT cue text and annotations, and for
     XML character data (``>`` too, so ``]]>`` can never appear)."""

@@ -123,10 +123,6 @@ def timecode_to_ms(timecode: str, fps: Fraction, drop_frame: bool | None = None)
     return frames_to_ms(timecode_to_frames(timecode, fps, drop_frame), fps)
 
 
-def ms_to_timecode(ms: int, fps: Fraction, drop_frame: bool = False) -> str:
-    return frames_to_timecode(ms_to_frames(ms, fps), fps, drop_frame)
-
-
 # --- the timing pass --------------------------------------------------------------------
 
 
