@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .client import ALT_FORMATS, CambClient
+from .api import ALT_FORMATS
+from .client import CambClient
 from .download import Downloaded, download
 from .errors import InputError, TaskError
 from .languages import Language, resolve

@@ -24,6 +24,10 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.exceptions import ChunkedEncodingError
 
+from .api import ALT_FORMATS as ALT_FORMATS
+from .api import API_KEY_ENV as API_KEY_ENV
+from .api import BASE_URL_ENV as BASE_URL_ENV
+from .api import BULK_MAX, BULK_MIN, DEFAULT_BASE_URL
 from .errors import (
     ApiError,
     ApiValidationError,
@@ -37,16 +41,7 @@ from .errors import (
 )
 from .redact import query_secrets, redact_text, redact_url
 
-DEFAULT_BASE_URL = "https://client.camb.ai/apis"
-BASE_URL_ENV = "CAMB_API_BASE_URL"
-API_KEY_ENV = "CAMB_API_KEY"
-
 MAX_REDIRECTS = 10
-
-BULK_MIN = 2
-BULK_MAX = 5
-
-ALT_FORMATS = ("flac", "wav", "mp3", "aac", "m4a", "mkv", "mp4", "mov", "mxf")
 
 log = logging.getLogger("dubsubs.client")
 

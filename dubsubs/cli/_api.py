@@ -5,13 +5,16 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, CambClient
+from ..api import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from ..errors import ConfigurationError
 from ..redact import redacted_logging
+
+if TYPE_CHECKING:
+    from ..client import CambClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,6 +45,8 @@ def api_options(function: F) -> F:
 @contextlib.contextmanager
 def open_client(api_key: str | None, base_url: str | None, sandbox: bool) -> Iterator[CambClient]:
     """A client on the real API, or on a sandbox started for the duration of the block."""
+    from ..client import CambClient  # here, not at the top: requests is slow to import
+
     if sandbox:
         from ..sandbox import Sandbox
 

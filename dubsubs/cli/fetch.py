@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..fetch import FetchEvent, FetchOptions, RunOutcome, fetch_runs, read_ids_file
 from ..style import Preset
 from ._api import api_options, open_client
 from ._common import error_line, errors_exit, formats_option, units_option
 from ._style_options import style_options
+
+if TYPE_CHECKING:
+    from ..fetch import FetchEvent, RunOutcome
 
 
 def _size(count: int | None) -> str:
@@ -95,6 +97,8 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
 
     Try it without a key: `dubsubs fetch 1001 1002 --sandbox -o out/`.
     """
+    from ..fetch import FetchOptions, fetch_runs, read_ids_file  # requests: slow to import
+
     with errors_exit():
         ids = list(run_ids) + (read_ids_file(ids_file) if ids_file else [])
         if not ids:
