@@ -181,7 +181,7 @@ def download(
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{directory}: cannot write: {exc.strerror or exc}") from exc
+        raise OutputError.cannot_write(directory, exc) from exc
     shown = redact_url(url)
     label = what or base_name
     done = is_complete(directory, previous)
@@ -278,7 +278,7 @@ def download(
             part.touch()
         os.replace(part, target)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+        raise OutputError.cannot_write(target, exc) from exc
     return Downloaded(target, offset, digest.hexdigest(), content_type, shown, resumes=resumes)
 
 
@@ -312,7 +312,7 @@ def _stream_into(
     try:
         handle = open(part, "ab" if offset else "wb")  # noqa: SIM115 (closed just below)
     except OSError as exc:
-        raise OutputError(f"{part}: cannot write: {exc.strerror or exc}") from exc
+        raise OutputError.cannot_write(part, exc) from exc
     try:
         with handle:
             while True:
@@ -325,7 +325,7 @@ def _stream_into(
                 try:
                     handle.write(block)
                 except OSError as exc:
-                    raise OutputError(f"{part}: cannot write: {exc.strerror or exc}") from exc
+                    raise OutputError.cannot_write(part, exc) from exc
                 if hasher is not None:
                     hasher.feed(block)
                 else:

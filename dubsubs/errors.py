@@ -56,6 +56,11 @@ class OptionError(DubsubsError, ValueError):
 class OutputError(DubsubsError, OSError):
     """A file could not be written."""
 
+    @classmethod
+    def cannot_write(cls, path: object, cause: OSError) -> OutputError:
+        """``PATH: cannot write: REASON``: the one wording for a write that failed."""
+        return cls(f"{path}: cannot write: {cause.strerror or cause}")
+
 
 class ConfigurationError(DubsubsError):
     """Missing or unusable configuration, e.g. no API key."""

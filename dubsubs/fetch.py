@@ -229,7 +229,7 @@ def _fetch_one(
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{directory}: cannot write: {exc.strerror or exc}") from exc
+        raise OutputError.cannot_write(directory, exc) from exc
     previous = _previous_files(read_manifest(directory))
     transcripts: list[dict[str, Any]] = []
 

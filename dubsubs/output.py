@@ -36,7 +36,7 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
         os.close(fd)
         os.chmod(tmp_name, _FILE_MODE)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+        raise OutputError.cannot_write(target, exc) from exc
     tmp = Path(tmp_name)
     try:
         yield tmp
@@ -45,7 +45,7 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
-            raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+            raise OutputError.cannot_write(target, exc) from exc
         raise
 
 

@@ -26,7 +26,7 @@ def fetch_tts(
         try:
             os.replace(got.path, path)
         except OSError as exc:
-            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+            raise OutputError.cannot_write(path, exc) from exc
         return dataclasses.replace(got, path=path)
     response = client.tts_result_stream(run_id)
     return save_stream(response, path, progress=progress, what=what)
