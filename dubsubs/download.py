@@ -93,11 +93,19 @@ def extension_for(content_type: str | None, url: str) -> str:
     return ".bin"
 
 
-def sha256_file(path: Path, chunk_size: int = CHUNK_SIZE) -> str:
-    digest = hashlib.sha256()
+def _hash_into(path: Path, digest: Any, chunk_size: int = CHUNK_SIZE) -> int:
+    """Feed the file at ``path`` to ``digest``; return how many bytes it held."""
+    size = 0
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(chunk_size), b""):
             digest.update(block)
+            size += len(block)
+    return size
+
+
+def sha256_file(path: Path, chunk_size: int = CHUNK_SIZE) -> str:
+    digest = hashlib.sha256()
+    _hash_into(path, digest, chunk_size)
     return digest.hexdigest()
 
 
@@ -200,10 +208,7 @@ def download(
     offset = 0
     if part.exists():
         # An earlier run was interrupted: keep its bytes, hash them, ask for the rest.
-        with open(part, "rb") as handle:
-            for block in iter(lambda: handle.read(chunk_size), b""):
-                digest.update(block)
-                offset += len(block)
+        offset = _hash_into(part, digest, chunk_size)
     resumes = 0
     content_type: str | None = None
     total: int | None = None
