@@ -40,6 +40,7 @@ from .errors import (
     TransportError,
 )
 from .redact import query_secrets, redact_text, redact_url
+from .wording import shorten
 
 MAX_REDIRECTS = 10
 
@@ -124,7 +125,7 @@ def unique_run_ids(run_ids: Iterable[int | str]) -> list[int]:
     for raw in run_ids:
         text = str(raw).strip()
         if not is_run_id(text):
-            shown = raw if len(text) <= 30 else f"{text[:27]}..."
+            shown = raw if len(text) <= 30 else shorten(text, 30)
             raise InputError(f"run id {shown!r} is not a positive integer")
         seen.setdefault(int(text), None)
     return list(seen)

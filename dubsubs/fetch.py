@@ -38,6 +38,7 @@ from .parse import RawTranscript, iter_json
 from .pipeline import fit_to_preset, output_stem, render_all, summary_line
 from .redact import redact_url
 from .style import Preset
+from .wording import shorten
 
 log = logging.getLogger("dubsubs.fetch")
 
@@ -384,8 +385,7 @@ def read_ids_file(path: Path | str) -> list[str]:
         if not value:
             continue
         if not is_run_id(value):
-            shown = value if len(value) <= 30 else f"{value[:27]}..."
-            raise InputError(f"{shown!r} is not a run id", source=source, where=f"line {number}")
+            raise InputError(f"{shorten(value, 30)!r} is not a run id", source=source, where=f"line {number}")
         ids.append(value)
     return ids
 

@@ -24,6 +24,7 @@ from typing import Any
 from .errors import InputError, UnknownFormatError
 from .languages import to_tag
 from .model import MAX_MS, Unit
+from .wording import shorten
 
 #: Times below this (in either unit) are corruption, not a rounding artefact to clamp.
 MIN_NEGATIVE = -1.0
@@ -96,7 +97,7 @@ def _join(path: str, part: str | int) -> str:
 
 def _show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) else repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return shorten(text, 40)
 
 
 def _number(value: Any, source: str, where: str) -> float:
