@@ -212,15 +212,7 @@ def test_shift_moves_everything_and_refuses_negative_times() -> None:
         shift(cues, -1500)
 
 
-DELAYING = TimingLimits(
-    fps=F25,
-    min_gap_frames=2,
-    close_gap_ms=500,
-    min_duration_ms=834,
-    max_duration_ms=7000,
-    max_cps=17.0,
-    max_start_delay_ms=500,
-)
+DELAYING = replace(LIMITS, max_start_delay_ms=500)
 
 
 def test_retime_delays_the_next_start_so_a_short_cue_can_be_read() -> None:
