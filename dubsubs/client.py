@@ -25,9 +25,8 @@ from requests.adapters import HTTPAdapter
 from requests.exceptions import ChunkedEncodingError
 
 from .api import ALT_FORMATS as ALT_FORMATS
-from .api import API_KEY_ENV as API_KEY_ENV
+from .api import API_KEY_ENV, BULK_MAX, BULK_MIN, DEFAULT_BASE_URL
 from .api import BASE_URL_ENV as BASE_URL_ENV
-from .api import BULK_MAX, BULK_MIN, DEFAULT_BASE_URL
 from .errors import (
     ApiError,
     ApiValidationError,
@@ -376,7 +375,7 @@ class CambClient:
             )
         if status in (401, 403):
             hint = (
-                "the API key was refused; check CAMB_API_KEY or --api-key"
+                f"the API key was refused; check {API_KEY_ENV} or --api-key"
                 if status == 401
                 else "the API key lacks permission for this"
             )
