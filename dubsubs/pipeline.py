@@ -57,7 +57,7 @@ def fit_to_preset(transcript: Transcript,
     if preset is None:
         return transcript, None
     transcript, style = conform(transcript, preset)
-    if style.preset == "none" and not style.offset_ms:
+    if style.untouched:
         return transcript, None
     return transcript, style
 

@@ -123,8 +123,13 @@ class StyleReport:
             "merged": [{"cue": m.cue, "pieces": m.pieces, "speakers": m.speakers} for m in self.merged],
         }
 
+    @property
+    def untouched(self) -> bool:
+        """True when the cues came back as given: preset ``none`` and no offset."""
+        return self.preset == "none" and not self.offset_ms
+
     def summary(self) -> str:
-        if self.preset == "none" and not self.offset_ms:
+        if self.untouched:
             return "style: none (cues as given)"
         lang = f", {self.language}" if self.language else ""
         parts = [f"style {self.preset}{lang}: {plural(self.items, 'item')} -> {plural(self.cues, 'cue')}"]
