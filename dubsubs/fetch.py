@@ -35,7 +35,7 @@ from .media import probe_duration_ms
 from .normalize import UnitsOption, normalize
 from .output import write_bytes, write_text
 from .parse import RawTranscript, iter_json
-from .pipeline import fit_to_preset, output_stem, render_all, summary_line
+from .pipeline import fit_to_preset, output_name, output_stem, render_all, summary_line
 from .redact import redact_url
 from .style import Preset
 from .wording import shorten
@@ -291,7 +291,7 @@ def _fetch_one(
             outcome.errors.append(_message(run_id, error, client.redact))
             continue
         for fmt, text in rendered.items():
-            name = f"{stem}{get_exporter(fmt).extension}"
+            name = output_name(stem, fmt)
             data = text.encode("utf-8")  # once: written, sized and hashed
             write_bytes(directory / name, data)
             outcome.files.append({

@@ -31,6 +31,11 @@ def output_stem(base: str, raw: RawTranscript) -> str:
     return ".".join((base, *raw.key))
 
 
+def output_name(stem: str, fmt: str) -> str:
+    """The file name for format ``fmt``: ``stem`` and its extension (``41707.es-ES.srt``)."""
+    return f"{stem}{get_exporter(fmt).extension}"
+
+
 def render_all(transcript: Transcript, formats: Sequence[str],
                options: Mapping[str, Any] | None = None) -> dict[str, str]:
     """Every requested format rendered to text, before anything is written: a failing
@@ -46,8 +51,7 @@ def write_outputs(transcript: Transcript, directory: str | os.PathLike[str], ste
     formats = list(formats or EXPORTERS)
     rendered = render_all(transcript, formats, options)
     folder = Path(directory)
-    return write_text_set({folder / f"{stem}{get_exporter(fmt).extension}": text
-                           for fmt, text in rendered.items()})
+    return write_text_set({folder / output_name(stem, fmt): text for fmt, text in rendered.items()})
 
 
 def fit_to_preset(transcript: Transcript,
