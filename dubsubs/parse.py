@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, UnknownFormatError
+from .errors import DubsubsError, InputError, UnknownFormatError
 from .languages import to_tag
 from .model import MAX_MS, Unit
 from .wording import shorten
@@ -571,6 +571,15 @@ def iter_file(path: str | os.PathLike[str]) -> Iterator[RawTranscript | InputErr
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from None
     yield from iter_bytes(data, source)
+
+
+def read_parts(path: str | os.PathLike[str]) -> list[RawTranscript | DubsubsError]:
+    """Every transcript in a file, each broken one as its error; a file that cannot be
+    read at all gives its error alone. For commands that report and go on."""
+    try:
+        return list(iter_file(path))
+    except DubsubsError as error:
+        return [error]
 
 
 def _strict(parts: Iterator[RawTranscript | InputError]) -> list[RawTranscript]:

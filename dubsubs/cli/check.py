@@ -9,7 +9,7 @@ import click
 
 from ..errors import DubsubsError
 from ..normalize import normalize
-from ..parse import RawTranscript, iter_file
+from ..parse import RawTranscript, read_parts
 from ..style import CheckReport, Preset, check, format_json, format_text
 from ._common import error_line, units_option
 from ._style_options import make_style_options
@@ -49,12 +49,7 @@ def check_file(
 ) -> Iterator[CheckReport | DubsubsError]:
     """One report per transcript in ``path`` (a bulk file holds several); an unreadable
     part comes back as its error."""
-    try:
-        parts = list(iter_file(path))
-    except DubsubsError as error:
-        yield error
-        return
-    for part in parts:
+    for part in read_parts(path):
         if not isinstance(part, RawTranscript):
             yield part
             continue

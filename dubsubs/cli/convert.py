@@ -8,7 +8,7 @@ import click
 
 from ..errors import DubsubsError, InputError
 from ..media import probe_duration_ms
-from ..parse import INPUT_SUFFIXES, RawTranscript, iter_file
+from ..parse import INPUT_SUFFIXES, RawTranscript, read_parts
 from ..pipeline import convert_raw, output_stem
 from ..style import Preset
 from ._common import error_line, formats_option, units_option
@@ -60,13 +60,7 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
     used: dict[str, str] = {}
     for path in inputs:
         stem = _stem(path)
-        try:
-            parts = list(iter_file(path))
-        except DubsubsError as error:
-            error_line(str(error))
-            failed += 1
-            continue
-        for part in parts:
+        for part in read_parts(path):
             if not isinstance(part, RawTranscript):
                 error_line(str(part))
                 failed += 1
