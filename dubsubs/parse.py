@@ -421,19 +421,18 @@ class _TtmlTiming:
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 
-def _ttml_text(element: Any, source: str, preserve: bool = False) -> str:
+def _ttml_text(element: Any, source: str, entity: Any, preserve: bool = False) -> str:
     """A paragraph's text with ``<br/>`` as newlines. Unless ``xml:space="preserve"``,
-    white space is collapsed as TTML's default handling prescribes."""
+    white space is collapsed as TTML's default handling prescribes. ``entity`` is lxml's
+    ``etree.Entity`` (lxml is imported only when a TTML file is read)."""
     preserve = element.get(f"{{{_XML}}}space", "preserve" if preserve else "default") == "preserve"
 
     def squash(text: str | None) -> str:
         return (text or "") if preserve else _XML_SPACE.sub(" ", text or "")
 
-    from lxml import etree
-
     parts: list[str] = [squash(element.text)]
     for child in element:
-        if child.tag is etree.Entity:
+        if child.tag is entity:
             # Entities are not expanded (safety); dropping the reference would lose text.
             raise InputError(f"entity reference {child.text} is not expanded", source=source,
                              where=f"line {child.sourceline}")
@@ -441,7 +440,7 @@ def _ttml_text(element: Any, source: str, preserve: bool = False) -> str:
         if tag == f"{{{_TT}}}br":
             parts.append("\n")
         elif tag == f"{{{_TT}}}span":
-            parts.append(_ttml_text(child, source, preserve))
+            parts.append(_ttml_text(child, source, entity, preserve))
         parts.append(squash(child.tail))
     text = "".join(parts)
     return text if preserve else "\n".join(line.strip(" ") for line in text.split("\n"))
@@ -494,7 +493,7 @@ def _ttml(data: bytes, source: str) -> RawTranscript:
             speaker = None
             if agent:
                 speaker = " ".join(agents.get(a, a) for a in agent.split())
-            items.append(RawItem(begin, end, _ttml_text(element, source), speaker, len(items)))
+            items.append(RawItem(begin, end, _ttml_text(element, source, etree.Entity), speaker, len(items)))
             return end
         # timeContainer="seq": each child counts from the end of the one before it.
         sequential = element.get("timeContainer") == "seq"
