@@ -28,6 +28,7 @@ import urllib3
 
 from .client import CambClient
 from .errors import ApiError, DownloadError, OutputError
+from .output import atomic_path, ensure_directory
 from .redact import redact_url
 
 CHUNK_SIZE = 1 << 20
@@ -186,10 +187,7 @@ def download(
     :class:`~dubsubs.errors.DownloadError` (message redacted) when the file cannot be
     completed after ``max_resumes`` resumptions or comes back the wrong size.
     """
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError.cannot_write(directory, exc) from exc
+    ensure_directory(directory)
     shown = redact_url(url)
     label = what or base_name
     done = is_complete(directory, previous)
@@ -378,8 +376,6 @@ def save_stream(
 ) -> Downloaded:
     """Stream a response that cannot be resumed (e.g. TTS bytes) to ``path`` atomically,
     checking its size against Content-Length."""
-    from .output import atomic_path
-
     label = what or path.name
     digest = hashlib.sha256()
     total = _content_length(response)

@@ -29,11 +29,11 @@ from typing import Any, Literal
 from . import __version__
 from .client import CambClient, JsonDict, is_run_id
 from .download import Downloaded, download, is_complete
-from .errors import DubsubsError, InputError, OutputError
+from .errors import DubsubsError, InputError
 from .exporters import EXPORTERS, get_exporter
 from .media import probe_duration_ms
 from .normalize import UnitsOption, normalize
-from .output import write_bytes, write_text
+from .output import ensure_directory, write_bytes, write_text
 from .parse import RawTranscript, iter_json
 from .pipeline import fit_to_preset, output_name, output_stem, render_all, summary_line
 from .redact import redact_url
@@ -227,10 +227,7 @@ def _fetch_one(
         outcome.errors.append(f"{source}: no transcript in the result")
     if not parts:
         return
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError.cannot_write(directory, exc) from exc
+    ensure_directory(directory)
     previous = _previous_files(read_manifest(directory))
     transcripts: list[dict[str, Any]] = []
 

@@ -25,6 +25,16 @@ def _current_umask() -> int:
 _FILE_MODE = 0o666 & ~_current_umask()
 
 
+def ensure_directory(path: PathLike) -> Path:
+    """Create the directory ``path`` (and its parents) if missing; return it."""
+    directory = Path(path)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError.cannot_write(directory, exc) from exc
+    return directory
+
+
 @contextlib.contextmanager
 def atomic_path(path: PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it to ``path`` if the block succeeds,
