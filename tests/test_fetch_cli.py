@@ -472,3 +472,10 @@ def test_ids_file_saved_with_a_bom_and_crlf(sandbox: Sandbox, tmp_path: Path) ->
     result = run(sandbox, "--ids-file", str(ids), "-o", str(tmp_path / "out"), "--no-media")
     assert result.exit_code == 0, result.output
     assert sandbox.bulk_calls() == [[1001, 1003]]
+
+
+def test_leading_zeros_name_the_same_run(sandbox: Sandbox, tmp_path: Path) -> None:
+    result = run(sandbox, "01001", "1001", "-o", str(tmp_path), "--no-media")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("run 1001 ->") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1001"]

@@ -97,12 +97,14 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
 
     Try it without a key: `dubsubs fetch 1001 1002 --sandbox -o out/`.
     """
+    from ..client import unique_run_ids
     from ..fetch import FetchOptions, fetch_runs, read_ids_file  # requests: slow to import
 
     with errors_exit():
-        ids = list(run_ids) + (read_ids_file(ids_file) if ids_file else [])
-        if not ids:
+        given = list(run_ids) + (read_ids_file(ids_file) if ids_file else [])
+        if not given:
             raise click.UsageError("give at least one RUN_ID or --ids-file")
+        ids = unique_run_ids(given)  # as the client will see them: 01001 is 1001
         options = FetchOptions(
             formats=tuple(formats), units=units, media=not no_media, jobs=jobs,  # type: ignore[arg-type]
             preset=preset,
@@ -116,7 +118,7 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
 
         with open_client(api_key, base_url, sandbox) as client:
             if terminal:
-                with _TerminalProgress(len(set(ids))) as progress:
+                with _TerminalProgress(len(ids)) as progress:
                     outcomes = fetch_runs(client, ids, Path(output_dir), options, progress)
             else:
                 outcomes = fetch_runs(client, ids, Path(output_dir), options, plain)
