@@ -1,7 +1,8 @@
 """The offline pipeline in one place: parse -> normalise -> (conform) -> export -> write.
 
-The CLI's ``convert`` and ``fetch`` both go through :func:`write_outputs`, so a file
-named ``X.srt`` is produced the same way whichever command made it.
+``convert`` writes through :func:`write_outputs`; ``fetch`` renders with :func:`render_all`
+and names files with :func:`output_name` (it hashes the bytes it writes for the manifest),
+so a file named ``X.srt`` is produced the same way whichever command made it.
 """
 
 from __future__ import annotations
