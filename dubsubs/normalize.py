@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from .errors import InputError, OptionError
 from .model import MAX_MS, Cue, Transcript, Unit, UnitsDecision
-from .parse import RawItem, RawTranscript, _items, gc_paused
+from .parse import RawItem, RawTranscript, gc_paused, load
 from .wording import plural
 
 UnitsOption = Literal["auto", "s", "ms"]
@@ -364,7 +364,8 @@ def _coerce(items: Any) -> RawTranscript:
         if all(isinstance(item, RawItem) for item in listed):
             return RawTranscript(items=listed, source="<items>")
         if all(isinstance(item, Mapping) for item in listed):
-            return RawTranscript(items=_items(listed, "<items>", ""), source="<items>")
+            (dialogue,) = load(listed, source="<items>")  # the parser's own bare-list path
+            return dialogue
     raise TypeError("normalize() takes a RawTranscript, a Transcript, RawItems or DialogueItem dicts")
 
 
