@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dubsubs.exporters import EXPORTERS
+from dubsubs.formats import default_formats, get_writer
 from dubsubs.model import Cue, Transcript, UnitsDecision
 
 Writer = Callable[[Transcript], str]
@@ -331,7 +331,7 @@ def lxml_ttml(t: Transcript) -> str:
 
 
 def _dubsubs(fmt: str) -> Writer:
-    exporter = EXPORTERS[fmt]
+    exporter = get_writer(fmt)
     options = exporter.options_type()
     return lambda t: exporter.dumps(t, options)
 
@@ -445,7 +445,7 @@ def memory_child(n: int, trace: bool) -> None:
     transcript = make_transcript(n)
     built = tracemalloc.get_traced_memory()[0] if trace else 0
     peaks = {}
-    for fmt in EXPORTERS:
+    for fmt in default_formats():
         if trace:
             tracemalloc.reset_peak()
         before = tracemalloc.get_traced_memory()[0] if trace else 0
@@ -501,7 +501,7 @@ def run_scaling(n: int, repeat: int) -> None:
     )
     small_t = make_transcript(n)
     big_t = make_transcript(big)
-    for fmt in EXPORTERS:
+    for fmt in default_formats():
         write = _dubsubs(fmt)
         small = min(median_time(write, small_t, 1) for _ in range(repeat))
         large = min(median_time(write, big_t, 1) for _ in range(repeat))

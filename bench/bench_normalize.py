@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from dubsubs.camb.results import iter_results as iter_json
 from dubsubs.normalize import normalize
-from dubsubs.parse import iter_json
 
 WORDS = ("we need the second reel before noon and the dub has to match every cut "
          "so check the levels again then send it over").split()

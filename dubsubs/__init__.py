@@ -15,27 +15,28 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .errors import DubsubsError, InputError, OptionError
-from .exporters import EXPORTERS, export, get_exporter
-from .model import Cue, Transcript, UnitsDecision
+from .formats import FORMATS, ReadOptions, export, get_format, load, read_file
+from .model import Cue, RawItem, RawTranscript, Transcript, UnitsDecision, Voice
 from .normalize import Report, normalize
-from .parse import RawItem, RawTranscript, load, read_file
 from .pipeline import convert_raw, write_outputs
 
 __all__ = [
-    "EXPORTERS",
+    "FORMATS",
     "Cue",
     "DubsubsError",
     "InputError",
     "OptionError",
     "RawItem",
     "RawTranscript",
+    "ReadOptions",
     "Report",
     "Transcript",
     "UnitsDecision",
+    "Voice",
     "__version__",
     "convert_raw",
     "export",
-    "get_exporter",
+    "get_format",
     "load",
     "normalize",
     "read_file",

@@ -27,14 +27,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import __version__
+from .camb.results import iter_results
 from .client import CambClient, JsonDict, is_run_id
 from .download import Downloaded, download, is_complete
 from .errors import DubsubsError, InputError
-from .exporters import EXPORTERS, get_exporter
+from .formats import default_formats, get_writer
 from .media import probe_duration_ms
+from .model import RawTranscript
 from .normalize import UnitsOption, normalize
 from .output import ensure_directory, write_bytes, write_text
-from .parse import RawTranscript, iter_json
 from .pipeline import fit_to_preset, output_name, output_stem, render_all, summary_line
 from .redact import redact_url
 from .style import Preset
@@ -140,9 +141,9 @@ def fetch_runs(
     finished are reported as cancelled. An interrupt in the calling thread (Ctrl-C) sets
     it too, then propagates once the workers have stopped."""
     options = options or FetchOptions()
-    formats = tuple(EXPORTERS) if options.formats is None else options.formats
+    formats = tuple(default_formats()) if options.formats is None else options.formats
     for fmt in formats:
-        get_exporter(fmt)  # a bad format fails before any request
+        get_writer(fmt)  # a bad format fails before any request
     options = dataclasses.replace(options, formats=formats)
     root = Path(out_dir)
     results = client.dub_results(run_ids)
@@ -218,7 +219,7 @@ def _fetch_one(
     directory = outcome.directory
     source = f"run {run_id}"
     parts: list[RawTranscript] = []
-    for part in iter_json(result, source):
+    for part in iter_results(result, source):
         if isinstance(part, InputError):
             outcome.errors.append(_message(run_id, part, client.redact))
         else:

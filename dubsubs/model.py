@@ -1,14 +1,27 @@
 """The transcript model: frozen dataclasses, integer milliseconds, no knowledge of formats.
 
-Everything downstream of parsing works on these types. Times are whole milliseconds
-(``int``) so that arithmetic is exact and every format can render them without rounding
-surprises; formats turn them into text, the model never does.
+Two layers:
+
+- what a reader found, before the timing unit is known: :class:`RawItem` (numbers in the
+  source's own unit) grouped in :class:`RawTranscript`;
+- what everything downstream of the normaliser works on: :class:`Cue` and
+  :class:`Transcript`. Times are whole milliseconds (``int``) so that arithmetic is exact
+  and every format can render them without rounding surprises; formats turn them into
+  text, the model never does.
+
+A cue spoken by several people holds one :class:`Voice` per speaker, in order
+(``Cue.voices``); its ``text`` is their texts joined by line breaks and its ``speaker`` is
+``None``. So a writer that knows no speakers still writes every word, and a writer that
+knows them credits each word to its own speaker.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Unit = Literal["s", "ms"]
 
@@ -24,13 +37,38 @@ def _check_ms(name: str, value: object) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class Voice:
+    """The words of one speaker inside a cue that several people speak."""
+
+    speaker: str | None
+    text: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise TypeError(f"voice text must be str, got {type(self.text).__name__}")
+        if self.speaker is not None and not isinstance(self.speaker, str):
+            raise TypeError(f"voice speaker must be str or None, got {type(self.speaker).__name__}")
+
+
+def join_voices(voices: tuple[Voice, ...]) -> str:
+    """The text of a cue made of ``voices``: one voice per line, in order."""
+    return "\n".join(voice.text for voice in voices)
+
+
+@dataclass(frozen=True, slots=True)
 class Cue:
-    """One timed piece of text. ``start_ms <= end_ms``; speaker is ``None`` when unknown."""
+    """One timed piece of text. ``start_ms <= end_ms``; speaker is ``None`` when unknown.
+
+    ``voices`` is empty for a cue with one speaker (or none known). A cue with two or more
+    voices has ``speaker=None`` and ``text == join_voices(voices)``: checked here, so no
+    cue can credit its words to a speaker who did not say them.
+    """
 
     start_ms: int
     end_ms: int
     text: str
     speaker: str | None = None
+    voices: tuple[Voice, ...] = ()
 
     def __post_init__(self) -> None:
         _check_ms("start_ms", self.start_ms)
@@ -41,6 +79,29 @@ class Cue:
             raise TypeError(f"text must be str, got {type(self.text).__name__}")
         if self.speaker is not None and not isinstance(self.speaker, str):
             raise TypeError(f"speaker must be str or None, got {type(self.speaker).__name__}")
+        if self.voices:
+            if not isinstance(self.voices, tuple) or not all(isinstance(v, Voice) for v in self.voices):
+                raise TypeError("voices must be a tuple of Voice")
+            if len(self.voices) < 2:
+                raise ValueError("a cue with one voice is a cue with a speaker: use speaker=")
+            if self.speaker is not None:
+                raise ValueError("a cue with several voices has no single speaker")
+            if self.text != join_voices(self.voices):
+                raise ValueError("a cue's text must be its voices' texts, one per line")
+
+    @classmethod
+    def spoken(cls, start_ms: int, end_ms: int, voices: tuple[Voice, ...]) -> Cue:
+        """A cue from its voices: one voice gives a plain cue with that speaker."""
+        if len(voices) == 1:
+            return cls(start_ms, end_ms, voices[0].text, voices[0].speaker)
+        return cls(start_ms, end_ms, join_voices(voices), None, voices)
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """The distinct named speakers of this cue, in order."""
+        if not self.voices:
+            return (self.speaker,) if self.speaker is not None else ()
+        return tuple(dict.fromkeys(v.speaker for v in self.voices if v.speaker is not None))
 
     @property
     def duration_ms(self) -> int:
@@ -102,10 +163,73 @@ class Transcript:
         """Distinct speakers in order of first appearance."""
         seen: dict[str, None] = {}
         for cue in self.cues:
-            if cue.speaker is not None and cue.speaker not in seen:
-                seen[cue.speaker] = None
+            if cue.speaker is not None:
+                if cue.speaker not in seen:
+                    seen[cue.speaker] = None
+            elif cue.voices:
+                for voice in cue.voices:
+                    if voice.speaker is not None and voice.speaker not in seen:
+                        seen[voice.speaker] = None
         return tuple(seen)
 
     @property
     def duration_ms(self) -> int:
         return max((cue.end_ms for cue in self.cues), default=0)
+
+
+# --------------------------------------------------------------------------- raw input
+
+
+@dataclass(frozen=True, slots=True)
+class RawItem:
+    """One DialogueItem or cue as it came in: numbers in the source's own unit.
+
+    ``voices`` holds the speakers of a cue that several people speak (see :class:`Cue`);
+    then ``speaker`` is ``None`` and ``text`` is the voices' texts joined by line breaks.
+    """
+
+    start: float
+    end: float
+    text: str
+    speaker: str | None
+    index: int  # position in the source list, for reports and messages
+    voices: tuple[Voice, ...] = ()
+
+
+@dataclass(frozen=True)
+class RawTranscript:
+    """One transcript found in an input: a run, or one language of a run.
+
+    ``where`` is the JSON path of the item list (``"41707.transcript"``); ``key`` names the
+    transcript inside a file that holds several (``("41707", "es-ES")``), and is empty for a
+    file that holds one. ``units`` is fixed by the format (SRT, VTT, TTML and our own JSON
+    carry real times) or ``None`` when the normaliser has to decide. ``extra`` carries what
+    a format knows beyond the model (kept in dubsubs' JSON).
+    """
+
+    items: list[RawItem]
+    source: str
+    where: str = ""
+    key: tuple[str, ...] = ()
+    run_id: str | None = None
+    language: str | None = None
+    units: Unit | None = None
+    video_url: str | None = None
+    audio_url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return f"{self.source} [{'/'.join(self.key)}]" if self.key else self.source
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects:
+    its generational passes otherwise make large transcripts superlinear to load."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

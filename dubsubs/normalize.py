@@ -30,9 +30,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .camb.results import load
 from .errors import InputError, OptionError
-from .model import MAX_MS, Cue, Transcript, Unit, UnitsDecision
-from .parse import RawItem, RawTranscript, gc_paused, load
+from .model import (
+    MAX_MS,
+    Cue,
+    RawItem,
+    RawTranscript,
+    Transcript,
+    Unit,
+    UnitsDecision,
+    Voice,
+    gc_paused,
+    join_voices,
+)
 from .wording import plural
 
 UnitsOption = Literal["auto", "s", "ms"]
@@ -351,11 +362,15 @@ def find_foreign_items(items: Sequence[RawItem], unit: Unit,
 
 # --------------------------------------------------------------------------- normalise
 
+def _clean_text(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def _coerce(items: Any) -> RawTranscript:
     if isinstance(items, RawTranscript):
         return items
     if isinstance(items, Transcript):
-        raw = [RawItem(float(c.start_ms), float(c.end_ms), c.text, c.speaker, i)
+        raw = [RawItem(float(c.start_ms), float(c.end_ms), c.text, c.speaker, i, c.voices)
                for i, c in enumerate(items.cues)]
         return RawTranscript(items=raw, source="<transcript>", run_id=items.run_id,
                              language=items.language, units="ms")
@@ -364,7 +379,7 @@ def _coerce(items: Any) -> RawTranscript:
         if all(isinstance(item, RawItem) for item in listed):
             return RawTranscript(items=listed, source="<items>")
         if all(isinstance(item, Mapping) for item in listed):
-            (dialogue,) = load(listed, source="<items>")  # the parser's own bare-list path
+            (dialogue,) = load(listed, source="<items>")  # the reader's own bare-list path
             return dialogue
     raise TypeError("normalize() takes a RawTranscript, a Transcript, RawItems or DialogueItem dicts")
 
@@ -421,7 +436,7 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
     other_unit: Unit = "ms" if decision.unit == "s" else "s"
     other_factor = _FACTOR[other_unit]
 
-    staged: list[tuple[int, int, str, str | None, int]] = []
+    staged: list[tuple[int, int, str, str | None, int, tuple[Voice, ...]]] = []
     for position, item in enumerate(source_items):
         scale = factor
         if position in foreign:
@@ -439,15 +454,27 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
         if end < start:
             repairs.append(Repair(item.index, "swapped", f"end {end} ms was before start {start} ms"))
             start, end = end, start
-        text = item.text.replace("\r\n", "\n").replace("\r", "\n").strip()
+        voices: tuple[Voice, ...] = ()
+        speaker = item.speaker
+        if item.voices:
+            kept = tuple(Voice(v.speaker, t) for v in item.voices if (t := _clean_text(v.text)))
+            if len(kept) > 1:
+                voices = kept
+                text = join_voices(kept)
+                speaker = None
+            else:
+                text = kept[0].text if kept else ""
+                speaker = kept[0].speaker if kept else None
+        else:
+            text = _clean_text(item.text)
         if not text:
             repairs.append(Repair(item.index, "dropped_empty", "no text"))
             continue
-        staged.append((start, end, text, item.speaker, item.index))
+        staged.append((start, end, text, speaker, item.index, voices))
 
     if any(staged[i][0] > staged[i + 1][0] for i in range(len(staged) - 1)):
         previous = -1
-        for start, _, _, _, index in staged:
+        for start, _, _, _, index, _ in staged:
             if start < previous:
                 repairs.append(Repair(index, "reordered", "started before the item listed before it"))
             previous = max(previous, start)
@@ -462,7 +489,7 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
         next_later_start[i] = upcoming
         if i == 0 or staged[i - 1][0] != staged[i][0]:
             upcoming = staged[i][0]
-    for i, (start, end, text, speaker, index) in enumerate(staged):
+    for i, (start, end, text, speaker, index, voices) in enumerate(staged):
         if end == start:
             wanted = max(ZERO_FILL_MIN_MS, round(1000 * _chars(text) / ZERO_FILL_CPS))
             limit = next_later_start[i]
@@ -471,7 +498,7 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
                 repairs.append(Repair(index, "lengthened", f"zero-length cue now lasts {end - start} ms"))
         if i + 1 < len(staged) and end > staged[i + 1][0]:
             overlaps += 1
-        cues.append(Cue(start, end, text, speaker))
+        cues.append(Cue(start, end, text, speaker, voices))
 
     if overlaps:
         warnings.append(f"{plural(overlaps, 'cue')} overlap the next "

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .exporters import EXPORTERS, get_exporter
-from .model import Transcript
+from .formats import default_formats, get_writer
+from .model import RawTranscript, Transcript
 from .normalize import Report, UnitsOption, normalize
 from .output import write_text_set
-from .parse import RawTranscript
 from .style import Preset, StyleReport, conform
 
 
@@ -34,7 +33,7 @@ def output_stem(base: str, raw: RawTranscript) -> str:
 
 def output_name(stem: str, fmt: str) -> str:
     """The file name for format ``fmt``: ``stem`` and its extension (``41707.es-ES.srt``)."""
-    return f"{stem}{get_exporter(fmt).extension}"
+    return f"{stem}{get_writer(fmt).extension}"
 
 
 def render_all(transcript: Transcript, formats: Sequence[str],
@@ -42,14 +41,14 @@ def render_all(transcript: Transcript, formats: Sequence[str],
     """Every requested format rendered to text, before anything is written: a failing
     exporter leaves no partial set of files behind."""
     options = options or {}
-    return {fmt: get_exporter(fmt).render(transcript, options.get(fmt)) for fmt in formats}
+    return {fmt: get_writer(fmt).render(transcript, options.get(fmt)) for fmt in formats}
 
 
 def write_outputs(transcript: Transcript, directory: str | os.PathLike[str], stem: str,
                   formats: Sequence[str] | None = None,
                   options: Mapping[str, Any] | None = None) -> list[Path]:
     """Write ``stem.<ext>`` for each format into ``directory`` (atomically); return paths."""
-    formats = list(formats or EXPORTERS)
+    formats = list(formats or default_formats())
     rendered = render_all(transcript, formats, options)
     folder = Path(directory)
     return write_text_set({folder / output_name(stem, fmt): text for fmt, text in rendered.items()})

@@ -130,3 +130,19 @@ def transcripts(draw: st.DrawFn, max_cues: int = 8) -> Transcript:
 def shown(transcript: Transcript) -> list[Cue]:
     """The cues a subtitle format shows: those with text left after clean-up."""
     return [cue for cue in transcript.cues if expected_lines(cue.text)]
+
+
+_SRT_TAG_OPEN = re.compile(r"<(?=/?[A-Za-z])")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def srt_visible(text: str) -> str:
+    """What an SRT file must hold for ``text`` (already cleaned) so that no reader hides a
+    word: no ``-->``, no ``<`` opening a tag, no ``{`` opening an override block."""
+    text = text.replace("-->", "\u2192")
+    return _SRT_TAG_OPEN.sub("\u2039", text).replace("{\\", "\uff5b\\")
+
+
+def json_visible(text: str) -> str:
+    """``text`` as the JSON writer keeps it: control characters shown as U+FFFD."""
+    return _CONTROLS.sub("\ufffd", text)

@@ -295,7 +295,7 @@ def test_ttml_with_its_own_language(tmp_path: Path) -> None:
 def test_every_export_of_a_conformed_transcript_passes_check(tmp_path: Path, fmt: str) -> None:
     """conform -> our own exporters -> files -> `dubsubs check`: clean in every format;
     the JSON export also keeps the unsegmented dialogue."""
-    from dubsubs.exporters import export
+    from dubsubs.formats import export
     from dubsubs.model import Cue, Transcript
     from dubsubs.style import conform, get_preset
 

@@ -129,8 +129,10 @@ def test_any_format_converts_to_any_other(runner: CliRunner, fixtures_dir: Path,
         result = runner.invoke(main, ["convert", str(first / f"episode3.{ext}"), "-o", str(again), "-f", "json"])
         assert result.exit_code == 0, result.output
         cues = json.loads((again / "episode3.json").read_text())["cues"]
+        # SRT cannot carry "<as always>" (its readers hide tags): the writer shows "‹as always>".
+        visible = (lambda text: text.replace("<", "\u2039")) if ext == "srt" else (lambda text: text)
         assert [(c["start"], c["end"], c["text"]) for c in cues] == [
-            (c["start"], c["end"], c["text"]) for c in reference], ext
+            (c["start"], c["end"], visible(c["text"])) for c in reference], ext
         if ext in ("vtt", "ttml", "json"):
             assert [c["speaker"] for c in cues] == [c["speaker"] for c in reference], ext
 

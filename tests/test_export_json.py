@@ -6,13 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from _export_support import check_golden, sample_transcript, speakers, texts, transcripts
+from _export_support import check_golden, json_visible, sample_transcript, speakers, texts, transcripts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dubsubs.errors import OptionError
-from dubsubs.exporters import export
-from dubsubs.exporters.json_ import JsonOptions, dumps, seconds
+from dubsubs.formats import export
+from dubsubs.formats.json_ import JsonOptions, dumps, seconds
 from dubsubs.model import MAX_MS, Cue, Transcript, UnitsDecision
 
 
@@ -21,8 +21,8 @@ def as_items(cues: tuple[Cue, ...]) -> list[dict[str, Any]]:
         {
             "start": Decimal(c.start_ms) / 1000,
             "end": Decimal(c.end_ms) / 1000,
-            "speaker": c.speaker,
-            "text": c.text,
+            "speaker": None if c.speaker is None else json_visible(c.speaker),
+            "text": json_visible(c.text),
         }
         for c in cues
     ]
@@ -119,7 +119,7 @@ def test_reads_back_exactly_and_matches_the_stdlib_encoder(
         assert "dialogue" not in document
     else:
         assert document["dialogue"] == as_items(tuple(dialogue))
-    assert document["speakers"] == list(transcript.speakers)
+    assert document["speakers"] == [json_visible(s) for s in transcript.speakers]
     assert (document["run_id"], document["language"], document["units"]) == (
         transcript.run_id,
         transcript.language,

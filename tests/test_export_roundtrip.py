@@ -4,12 +4,19 @@ other, so what one exporter writes the parser must take back unchanged."""
 from __future__ import annotations
 
 import pytest
-from _export_support import expected_lines, expected_speaker, sample_transcript, shown, transcripts
+from _export_support import (
+    expected_lines,
+    expected_speaker,
+    json_visible,
+    sample_transcript,
+    shown,
+    srt_visible,
+    transcripts,
+)
 from hypothesis import given, settings
 
-from dubsubs.exporters import export
+from dubsubs.formats import export, iter_bytes
 from dubsubs.model import Transcript
-from dubsubs.parse import iter_bytes
 
 
 def _read(transcript: Transcript, fmt: str) -> list[tuple[float, float, str, str | None]]:
@@ -26,7 +33,7 @@ def test_subtitle_formats_read_back(fmt: str) -> None:
         text = "\n".join(expected_lines(cue.text))
         speaker = expected_speaker(cue.speaker)
         if fmt == "srt":  # SRT has no speaker field (speaker_prefix is off) and no "-->"
-            text, speaker = text.replace("-->", "→"), None
+            text, speaker = srt_visible(text), None
         expected.append((float(cue.start_ms), float(cue.end_ms), text, speaker))
     assert _read(transcript, fmt) == expected
 
@@ -36,7 +43,8 @@ def test_subtitle_formats_read_back(fmt: str) -> None:
 def test_json_reads_back_exactly(transcript: Transcript) -> None:
     # The parser strips speaker names and reads an empty one as "no speaker".
     assert _read(transcript, "json") == [
-        (cue.start_ms / 1000, cue.end_ms / 1000, cue.text, (cue.speaker or "").strip() or None)
+        (cue.start_ms / 1000, cue.end_ms / 1000, json_visible(cue.text),
+         json_visible(cue.speaker or "").strip() or None)
         for cue in transcript.cues
     ]
 

@@ -9,21 +9,22 @@ from _export_support import (
     expected_srt_lines,
     sample_transcript,
     shown,
+    srt_visible,
     transcripts,
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dubsubs.exporters import EXPORTERS, export
-from dubsubs.exporters.srt import SrtOptions, dumps
+from dubsubs.formats import FORMATS, export
+from dubsubs.formats.srt import SrtOptions, dumps
 from dubsubs.model import Cue, Transcript
 
 
 def expected_srt_text(cue: Cue, speaker_prefix: bool) -> str:
-    text = "\n".join(expected_srt_lines(cue.text)).replace("-->", "→")
+    text = srt_visible("\n".join(expected_srt_lines(cue.text)))
     name = expected_speaker(cue.speaker)
     if speaker_prefix and name:
-        text = f"{name.replace('-->', '→')}: {text}"
+        text = f"{srt_visible(name)}: {text}"
     return text
 
 
@@ -38,9 +39,9 @@ def test_golden_speaker_prefix() -> None:
 
 
 def test_registered_in_order() -> None:
-    assert list(EXPORTERS) == ["srt", "vtt", "ttml", "json"]
-    assert EXPORTERS["srt"].extension == ".srt"
-    assert EXPORTERS["srt"].options_type is SrtOptions
+    assert list(FORMATS)[:4] == ["srt", "vtt", "ttml", "json"]
+    assert FORMATS["srt"].extension == ".srt"
+    assert FORMATS["srt"].options_type is SrtOptions
 
 
 def test_block_layout_and_hours_past_99() -> None:

@@ -20,7 +20,7 @@ from lxml import etree
 from ttconv import model as tt_model
 from ttconv.imsc import reader as imsc_reader
 
-from dubsubs.exporters.ttml import TtmlOptions, dumps
+from dubsubs.formats.ttml.writer import TtmlOptions, dumps
 from dubsubs.model import Cue, Transcript
 
 TT = "{http://www.w3.org/ns/ttml}"

@@ -15,8 +15,8 @@ from _export_support import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dubsubs.exporters import export
-from dubsubs.exporters.vtt import VttOptions, dumps
+from dubsubs.formats import export
+from dubsubs.formats.vtt import VttOptions, dumps
 from dubsubs.model import Cue, Transcript
 
 _TIMING = re.compile(

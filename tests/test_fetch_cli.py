@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dubsubs.cli import main
-from dubsubs.exporters import EXPORTERS, get_exporter
+from dubsubs.formats import default_formats, get_writer
 from dubsubs.sandbox import Fault, Sandbox
 
 
@@ -27,7 +27,7 @@ def manifest(directory: Path) -> dict[str, Any]:
 
 
 def subtitle_names(stem: str) -> set[str]:
-    return {f"{stem}{get_exporter(fmt).extension}" for fmt in EXPORTERS}
+    return {f"{stem}{get_writer(fmt).extension}" for fmt in default_formats()}
 
 
 def test_fetch_writes_media_subtitles_and_manifest(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ def test_fetch_writes_media_subtitles_and_manifest(sandbox: Sandbox, tmp_path: P
     assert "run 1001 -> " in result.stdout and "items read as seconds" in result.stdout
 
 
-@pytest.mark.skipif("srt" not in EXPORTERS, reason="the SRT exporter is not on this branch yet")
+@pytest.mark.skipif("srt" not in default_formats(), reason="the SRT exporter is not on this branch yet")
 def test_fetched_srt_plays_with_the_video(sandbox: Sandbox, tmp_path: Path) -> None:
     import srt
 
@@ -209,7 +209,7 @@ def test_secrets_never_leak(sandbox: Sandbox, tmp_path: Path, caplog: pytest.Log
     texts += [r.getMessage() for r in caplog.records]
     assert any("/media/" in r.getMessage() for r in caplog.records)  # urllib3 did log URLs
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert len(files) >= 9 + 4 * len(EXPORTERS)  # 6 media, 3 manifests, subtitles
+    assert len(files) >= 9 + 4 * len(default_formats())  # 6 media, 3 manifests, subtitles
     for secret in secrets:
         for text in texts:
             assert secret not in text

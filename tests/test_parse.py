@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from dubsubs.camb.results import iter_results as iter_json
 from dubsubs.errors import InputError, UnknownFormatError
-from dubsubs.parse import iter_json, load, read_file
+from dubsubs.formats import load, read_file
 
 
 def item(start: object = 0.5, end: object = 1.5, text: object = "Hi there.",
@@ -127,7 +128,7 @@ def test_bad_json_input_exact_messages(tmp_path: Path, content: str, message: st
 
 def test_not_utf8(tmp_path: Path) -> None:
     path = write(tmp_path, "x.json", b'{"transcript": [{"text": "\xff"}]}')
-    with pytest.raises(InputError, match=r"x\.json: not UTF-8 text \(byte 26\)"):
+    with pytest.raises(InputError, match=r"x\.json: not UTF-8 text \(line 1, byte 26\)"):
         read_file(path)
 
 
@@ -284,7 +285,7 @@ def test_subtitle_file_beyond_the_time_limit_names_the_cue(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("fmt", ["vtt", "ttml"])
 def test_our_export_of_an_empty_transcript_reads_back_empty(tmp_path: Path, fmt: str) -> None:
-    from dubsubs.exporters import export
+    from dubsubs.formats import export
     from dubsubs.model import Transcript
 
     path = write(tmp_path, f"empty.{fmt}", export(Transcript(()), fmt))

@@ -9,20 +9,20 @@ from typing import Any
 import click
 
 from ..errors import ConfigurationError, DubsubsError
-from ..exporters import EXPORTERS
+from ..formats import default_formats, writable
 
 
 def parse_formats(_ctx: click.Context | None, _param: click.Parameter | None,
                   value: str | None) -> list[str]:
     """``-f srt,vtt`` -> ``["srt", "vtt"]``; every registered format when not given."""
     if not value:
-        return list(EXPORTERS)
+        return default_formats()
     formats: list[str] = []
     for name in (part.strip().lower() for part in value.split(",")):
         if not name:
             continue
-        if name not in EXPORTERS:
-            raise click.BadParameter(f"unknown format {name!r}; choose from {', '.join(EXPORTERS)}")
+        if name not in writable():
+            raise click.BadParameter(f"unknown format {name!r}; choose from {', '.join(writable())}")
         if name not in formats:
             formats.append(name)
     if not formats:
@@ -33,7 +33,8 @@ def parse_formats(_ctx: click.Context | None, _param: click.Parameter | None,
 def formats_option(function: Any) -> Any:
     return click.option(
         "-f", "--formats", "formats", callback=parse_formats, metavar="LIST",
-        help=f"Comma-separated output formats (default: all of {','.join(EXPORTERS)}).",
+        help=f"Comma-separated output formats: {','.join(writable())} "
+             f"(default: {','.join(default_formats())}).",
     )(function)
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import click
 
 from ..errors import DubsubsError
+from ..formats import read_parts
+from ..model import RawTranscript
 from ..normalize import normalize
-from ..parse import RawTranscript, read_parts
 from ..style import CheckReport, Preset, check, format_json, format_text
 from ._common import error_line, units_option
 from ._style_options import make_style_options

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from ..errors import DubsubsError, InputError
+from ..formats import read_parts, strip_suffix
 from ..media import probe_duration_ms
-from ..parse import INPUT_SUFFIXES, RawTranscript, read_parts
+from ..model import RawTranscript
 from ..pipeline import convert_raw, output_stem
 from ..style import Preset
 from ._common import error_line, formats_option, units_option
@@ -16,11 +17,7 @@ from ._style_options import style_options
 
 
 def _stem(path: str) -> str:
-    name = Path(path).name
-    for suffix in INPUT_SUFFIXES:
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)] or name
-    return name
+    return strip_suffix(Path(path).name)
 
 
 @click.command(short_help="Convert dub results or subtitle files to SRT, WebVTT, TTML and JSON.")

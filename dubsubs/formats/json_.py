@@ -5,15 +5,26 @@
     {"run_id": ..., "language": ..., "units": "s",
      "source_units": {"unit": "ms", "method": "auto", "confidence": 0.97} | null,
      "speakers": [...],
-     "cues": [{"start": 1.5, "end": 3.25, "speaker": "Alice", "text": "..."}],
+     "cues": [{"start": 1.5, "end": 3.25, "speaker": "Alice", "text": "..."},
+              {"start": 4.0, "end": 5.0, "speaker": null, "text": "Hi.\nHello.",
+               "voices": [{"speaker": "Alice", "text": "Hi."},
+                          {"speaker": "Bob", "text": "Hello."}]}],
      "dialogue": [...]}                      # only when the transcript keeps it
+
+A cue that several people speak has ``"speaker": null`` and its ``voices`` in order, so a
+reader that knows only DialogueItems still gets every word, credited to no one rather than
+to the wrong person.
 
 ``units`` is the unit of every number in this file, always seconds, so each cue reads back
 as a Camb.ai DialogueItem. ``source_units`` is the normaliser's reading of the source
 (``null`` when unknown). Times are written from the integer milliseconds as exact
 decimals (``12.345``, ``1.5``, ``2.0``), never through float arithmetic. Text and speakers
-are kept exactly as given; JSON escaping carries any character (a lone surrogate, which
-UTF-8 cannot hold, is always written as a ``\\uXXXX`` escape).
+keep every character the other formats keep: control characters are shown as U+FFFD, as
+in SRT, WebVTT and TTML (a raw NUL would reach whoever reads the JSON), while line breaks,
+tabs and white space stay as given.
+
+Reading: dubsubs' own JSON (a ``cues`` list) and every Camb.ai result shape
+(:mod:`dubsubs.camb.results`).
 
 The output is the same text ``json.dumps(document, indent=..., ensure_ascii=...)`` would
 give for that document; it is assembled directly because the standard encoder is pure
@@ -24,13 +35,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring, encode_basestring_ascii
+from typing import Any
 
-from ..errors import OptionError
-from ..model import Cue, Transcript
-from .base import Exporter
+from ..camb.results import dialogue_items, iter_results, loads_json
+from ..errors import InputError, OptionError
+from ..languages import to_tag
+from ..model import Cue, RawTranscript, Transcript
+from ._text import CONTROL_TABLE
+from .base import Format, ReadOptions, decode_text
 
 #: ``.0``, ``.001`` ... ``.999`` with trailing zeros removed: ``.5``, ``.25``, ``.345``.
 _FRACTION: tuple[str, ...] = tuple("." + (f"{n:03d}".rstrip("0") or "0") for n in range(1000))
@@ -54,6 +69,15 @@ class JsonOptions:
     ensure_ascii: bool = False
 
 
+#: More spaces per level than anyone reads, and few enough that a typo cannot exhaust memory.
+MAX_INDENT = 16
+
+
+def _shown(text: str) -> str:
+    """``text`` with control characters as U+FFFD (see :mod:`dubsubs.formats._text`)."""
+    return text.translate(CONTROL_TABLE)
+
+
 def seconds(ms: int) -> str:
     """Integer milliseconds as an exact decimal number of seconds: 1500 -> ``1.5``."""
     whole, millis = divmod(ms, 1000)
@@ -62,8 +86,8 @@ def seconds(ms: int) -> str:
 
 def dumps(transcript: Transcript, options: JsonOptions) -> str:
     indent = options.indent
-    if indent is not None and (type(indent) is not int or indent < 0):
-        raise OptionError(f"json indent must be a non-negative int or None, got {indent!r}")
+    if indent is not None and (type(indent) is not int or not 0 <= indent <= MAX_INDENT):
+        raise OptionError(f"json indent must be an int from 0 to {MAX_INDENT} or None, got {indent!r}")
     string = encode_basestring_ascii if options.ensure_ascii else encode_basestring
 
     units = transcript.units
@@ -77,7 +101,7 @@ def dumps(transcript: Transcript, options: JsonOptions) -> str:
         "language": transcript.language,
         "units": "s",
         "source_units": source_units,
-        "speakers": list(transcript.speakers),
+        "speakers": [_shown(speaker) for speaker in transcript.speakers],
     }
     lists: dict[str, tuple[Cue, ...]] = {"cues": transcript.cues}
     if transcript.dialogue is not None:
@@ -132,6 +156,7 @@ def _write_cue_array(
     key_text = f'{separator}{newline}{pad3}"text": '
     opening = f"{pad2}{{{newline}"
     between = f"{newline}{pad2}}}{separator}{newline}{pad2}{{{newline}"
+    key_voices = f'{separator}{newline}{pad3}"voices": '
     speakers: dict[str, str] = {}
     first = True
     for cue in cues:
@@ -141,12 +166,16 @@ def _write_cue_array(
         else:
             cached = speakers.get(raw)
             if cached is None:
-                cached = speakers[raw] = _escape_surrogates(encode(raw))
+                cached = speakers[raw] = _escape_surrogates(encode(_shown(raw)))
             speaker = cached
         text = cue.text
-        encoded = encode(text)
-        if not text.isprintable():  # isprintable is false for surrogates: a cheap gate
-            encoded = _escape_surrogates(encoded)
+        # isprintable is false for controls and surrogates: a cheap gate.
+        encoded = encode(text) if text.isprintable() else _escape_surrogates(encode(_shown(text)))
+        if cue.voices:
+            voices = [{"speaker": None if v.speaker is None else _shown(v.speaker), "text": _shown(v.text)}
+                      for v in cue.voices]
+            encoded += key_voices + _escape_surrogates(
+                json.dumps(voices, ensure_ascii=encode is encode_basestring_ascii))
         start_s, start_ms = divmod(cue.start_ms, 1000)
         end_s, end_ms = divmod(cue.end_ms, 1000)
         if first:
@@ -162,10 +191,46 @@ def _write_cue_array(
     append("[]" if first else f"{newline}{pad2}}}{newline}{pad1}]")
 
 
-EXPORTER: Exporter[JsonOptions] = Exporter(
+# --------------------------------------------------------------------------- reading
+
+
+def read_ours(obj: dict[str, Any], source: str) -> RawTranscript:
+    """dubsubs' own JSON: times in seconds, speakers, voices and language recorded."""
+    if obj.get("units", "s") != "s":
+        raise InputError(f"unsupported units {obj.get('units')!r}", source=source, where="units")
+    language = obj.get("language")
+    run_id = obj.get("run_id")
+    extra = {key: obj[key] for key in ("script",) if isinstance(obj.get(key), dict)}
+    return RawTranscript(
+        items=dialogue_items(obj["cues"], source, "cues"),
+        source=source,
+        where="cues",
+        run_id=None if run_id is None else str(run_id),
+        language=to_tag(language) if isinstance(language, (str, int)) else None,
+        units="s",
+        extra=extra,
+    )
+
+
+def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscript | InputError]:
+    obj = loads_json(decode_text(data, source, options), source)
+    if isinstance(obj, dict) and isinstance(obj.get("cues"), list):
+        yield read_ours(obj, source)
+    else:
+        yield from iter_results(obj, source)
+
+
+def sniff(head: bytes) -> bool:
+    return head.startswith((b"{", b"["))
+
+
+FORMAT: Format[JsonOptions] = Format(
     name="json",
-    extension=".json",
+    suffixes=(".json",),
+    description="speaker-labelled JSON, times in seconds, as Camb.ai DialogueItems",
     options_type=JsonOptions,
     dumps=dumps,
-    description="speaker-labelled JSON, times in seconds, as Camb.ai DialogueItems",
+    read=read,
+    sniff=sniff,
+    default=True,
 )

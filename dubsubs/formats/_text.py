@@ -1,6 +1,6 @@
-"""Cue text and speaker-name clean-up shared by the text formats (SRT, WebVTT, TTML).
+"""Cue text and speaker-name clean-up shared by the writers.
 
-The rules, the same for every format that has them (JSON keeps text exactly as given):
+The rules, the same for every format that has them (JSON applies rule 2 only):
 
 1. Every line break Python knows (``\\r\\n``, ``\\r``, ``\\n``, ``\\v``, ``\\f``,
    ``\\x1c``-``\\x1e``, ``\\x85``, U+2028, U+2029) becomes ``\\n``.
@@ -26,6 +26,8 @@ _REPLACE = {
     **{code: "\ufffd" for code in range(0xD800, 0xE000)},
 }
 _REPLACE_TABLE = str.maketrans(_REPLACE)
+#: Rule 2 alone, for formats that keep line breaks and white space as given (JSON).
+CONTROL_TABLE = _REPLACE_TABLE
 
 
 def is_clean_line(text: str) -> bool:

@@ -8,11 +8,12 @@ region in the head, clock-time ``begin``/``end`` as ``HH:MM:SS.mmm`` and ``xml:i
 on every ``<p>``. Speakers are ``ttm:agent``
 elements (``type="person"`` with a full ``ttm:name``) in the head's ``<metadata>``, which
 the XSD opens to any foreign-namespace element, and each ``<p>`` points at its speaker with
-``ttm:agent`` (an IDREFS attribute EBU-TT-D allows on ``p``).
+``ttm:agent`` (an IDREFS attribute EBU-TT-D allows on ``p``). A cue that several people
+speak has one ``<span>`` per voice, each with its own ``ttm:agent``, joined by ``<br/>``.
 
 The XML is written as escaped strings rather than through an XML builder: it is several
 times faster, and the tests validate the output with lxml and the XSD and read it with
-ttconv. Text goes through :mod:`dubsubs.exporters._text`, so no character XML 1.0 forbids
+ttconv. Text goes through :mod:`dubsubs.formats._text`, so no character XML 1.0 forbids
 (C0 controls other than tab, lone surrogates, U+FFFE/U+FFFF) can appear: they are shown as
 U+FFFD. Line breaks become ``<br/>``; ``&``, ``<``, ``>`` are escaped. A cue whose text is
 empty after clean-up is left out; with no cue left the document has no ``<body>``
@@ -24,11 +25,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import OptionError
-from ..model import Transcript
-from ..timefmt import clock_formatter
-from ._text import clean_speaker, escape_markup, is_clean_line, text_lines
-from .base import Exporter
+from ...errors import OptionError
+from ...model import Transcript
+from ...timefmt import clock_formatter
+from .._text import clean_speaker, escape_markup, is_clean_line, text_lines
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _PERCENT = re.compile(r"\+?\d+(?:\.\d+)?%")
@@ -130,6 +130,15 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
             if not text:
                 continue
         number += 1
+        if cue.voices:
+            # One span per voice, each naming its own speaker; the p names no one.
+            spans = "<br/>".join(
+                f'<span style="text"{agents.get(v.speaker, "") if v.speaker is not None else ""}>'
+                f"{line}</span>"
+                for v in cue.voices if (line := ttml_text(v.text)))
+            append(f'      <p xml:id="sub{number}" begin="{stamp(cue.start_ms)}" '
+                   f'end="{stamp(cue.end_ms)}">{spans}</p>\n')
+            continue
         agent = agents.get(cue.speaker, "") if cue.speaker is not None else ""
         append(
             f'      <p xml:id="sub{number}" begin="{stamp(cue.start_ms)}" '
@@ -178,10 +187,3 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
     return "".join([head, '  <body>\n    <div region="bottom" style="block">\n', *paragraphs])
 
 
-EXPORTER: Exporter[TtmlOptions] = Exporter(
-    name="ttml",
-    extension=".ttml",
-    options_type=TtmlOptions,
-    dumps=dumps,
-    description="TTML: EBU-TT-D / IMSC 1 text profile, speakers as ttm:agent",
-)

@@ -1,0 +1,250 @@
+"""The shapes of a Camb.ai dub result, read in one place.
+
+A decoded JSON document may be one result (``{"transcript": [...], "video_url": ...}``),
+bulk results keyed by run id, results keyed by language (a run dubbed into several), the
+two nested, or a bare list of DialogueItems. Each becomes one
+:class:`~dubsubs.model.RawTranscript` whose numbers are kept in the source's own unit: the
+normaliser decides seconds or milliseconds later. Every error is an
+:class:`~dubsubs.errors.InputError` naming the source and the JSON path, e.g.
+``episode3.json: transcript[3].start: expected a number, got "soon"``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..errors import InputError
+from ..languages import to_tag
+from ..model import MAX_MS, RawItem, RawTranscript, Voice, gc_paused, join_voices
+from ..wording import shorten
+
+#: Times below this (in either unit) are corruption, not a rounding artefact to clamp.
+MIN_NEGATIVE = -1.0
+#: No time may exceed 100 days, read in milliseconds, the most lenient reading.
+MAX_VALUE = float(MAX_MS)
+
+_URL_KEYS = {
+    "video": ("video_url", "output_video_url"),
+    "audio": ("audio_url", "output_audio_url"),
+}
+_RESULT_KEYS = {"transcript", "video_url", "audio_url", "output_video_url", "output_audio_url"}
+
+
+
+def _join(path: str, part: str | int) -> str:
+    if isinstance(part, int):
+        return f"{path}[{part}]"
+    return f"{path}.{part}" if path else part
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) else repr(value)
+    return shorten(text, 40)
+
+
+def _number(value: Any, source: str, where: str) -> float:
+    if isinstance(value, bool) or value is None:
+        raise InputError(f"expected a number, got {_show(value)}", source=source, where=where)
+    if isinstance(value, int) and not MIN_NEGATIVE <= value <= MAX_VALUE:
+        # Checked before float(): an int of a few hundred digits overflows a float.
+        number = math.inf if value > 0 else -math.inf
+    elif isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise InputError(f"expected a number, got {_show(value)}", source=source, where=where) from None
+    else:
+        raise InputError(f"expected a number, got {type(value).__name__}", source=source, where=where)
+    if math.isnan(number) or (math.isinf(number) and not isinstance(value, int)):
+        raise InputError(f"expected a finite number, got {_show(value)}", source=source, where=where)
+    if number < MIN_NEGATIVE:
+        raise InputError(f"negative time {_show(value)}", source=source, where=where)
+    if number > MAX_VALUE:
+        raise InputError(f"time {_show(value)} is beyond 100 days in any unit", source=source, where=where)
+    return number
+
+
+def dialogue_items(value: Any, source: str, where: str) -> list[RawItem]:
+    with gc_paused():
+        return _build_items(value, source, where)
+
+
+def _build_items(value: Any, source: str, where: str) -> list[RawItem]:
+    if not isinstance(value, list):
+        raise InputError(f"expected a list of dialogue items, got {type(value).__name__}",
+                         source=source, where=where)
+    items: list[RawItem] = []
+    append = items.append
+    for index, entry in enumerate(value):
+        at = f"{where}[{index}]"
+        if not isinstance(entry, dict):
+            raise InputError(f"expected an object, got {_show(entry)}", source=source, where=at)
+        for name in ("start", "end", "text"):
+            if name not in entry:
+                raise InputError(f"missing {name!r}", source=source, where=at)
+        text = entry["text"]
+        if text is None:
+            text = ""
+        if not isinstance(text, str):
+            raise InputError(f"expected a string, got {_show(text)}", source=source, where=f"{at}.text")
+        speaker = entry.get("speaker")
+        if speaker is not None:
+            if isinstance(speaker, (int, float)) and not isinstance(speaker, bool):
+                speaker = str(speaker)
+            elif not isinstance(speaker, str):
+                raise InputError(f"expected a string, got {_show(speaker)}",
+                                 source=source, where=f"{at}.speaker")
+            speaker = speaker.strip() or None
+        voices: tuple[Voice, ...] = ()
+        if entry.get("voices") is not None:
+            voices = _voices(entry["voices"], source, f"{at}.voices")
+            if len(voices) > 1:
+                speaker = None
+                text = join_voices(voices)
+        append(RawItem(
+            _number(entry["start"], source, f"{at}.start"),
+            _number(entry["end"], source, f"{at}.end"),
+            text,
+            speaker,
+            index,
+            voices if len(voices) > 1 else (),
+        ))
+    return items
+
+
+def _voices(value: Any, source: str, where: str) -> tuple[Voice, ...]:
+    """dubsubs' own ``voices`` list: ``[{"speaker": ..., "text": ...}, ...]``."""
+    if not isinstance(value, list):
+        raise InputError(f"expected a list of voices, got {_show(value)}", source=source, where=where)
+    voices: list[Voice] = []
+    for index, entry in enumerate(value):
+        at = f"{where}[{index}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
+            raise InputError("expected an object with a 'text' string", source=source, where=at)
+        speaker = entry.get("speaker")
+        if speaker is not None and not isinstance(speaker, str):
+            raise InputError(f"expected a string, got {_show(speaker)}", source=source, where=f"{at}.speaker")
+        voices.append(Voice(speaker.strip() or None if speaker else None, entry["text"]))
+    return tuple(voices)
+
+
+def _url(result: Mapping[str, Any], kind: str, source: str, where: str) -> str | None:
+    for name in _URL_KEYS[kind]:
+        value = result.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise InputError(f"expected a URL string, got {_show(value)}", source=source,
+                             where=_join(where, name))
+        return value or None
+    return None
+
+
+def _is_result(value: Any) -> bool:
+    return isinstance(value, dict) and bool(_RESULT_KEYS & value.keys())
+
+
+def _result(obj: Mapping[str, Any], source: str, where: str, key: tuple[str, ...],
+            run_id: str | None, language: str | None) -> RawTranscript:
+    if "transcript" not in obj:
+        raise InputError("no transcript in this result (the run may not be finished)",
+                         source=source, where=where or None)
+    return RawTranscript(
+        items=dialogue_items(obj["transcript"], source, _join(where, "transcript")),
+        source=source,
+        where=_join(where, "transcript"),
+        key=key,
+        run_id=run_id,
+        language=language,
+        video_url=_url(obj, "video", source, where),
+        audio_url=_url(obj, "audio", source, where),
+    )
+
+
+def _by_language(obj: Mapping[str, Any], source: str, where: str, key: tuple[str, ...],
+                 run_id: str | None) -> Iterator[RawTranscript | InputError]:
+    for lang_key, value in obj.items():
+        at = _join(where, lang_key)
+        tag = to_tag(lang_key) or lang_key
+        try:
+            if not isinstance(value, dict):
+                raise InputError(f"expected a dub result object, got {_show(value)}", source=source, where=at)
+            yield _result(value, source, at, (*key, tag), run_id, tag)
+        except InputError as error:
+            yield error
+
+
+def iter_results(obj: Any, source: str) -> Iterator[RawTranscript | InputError]:
+    """Every transcript in a decoded JSON document; a broken run or language is yielded as
+    its error so the others still come through."""
+    if isinstance(obj, list):
+        yield RawTranscript(items=dialogue_items(obj, source, ""), source=source)
+        return
+    if not isinstance(obj, dict):
+        raise InputError(f"expected a dub result object or a list of dialogue items, got {_show(obj)}",
+                         source=source)
+    if not obj:
+        raise InputError("empty object: no dub result in it", source=source)
+    if _is_result(obj):
+        yield _result(obj, source, "", (), None, None)
+        return
+    keys = list(obj)
+    if all(str(k).isdigit() for k in keys):
+        for run_key, value in obj.items():
+            at = str(run_key)
+            try:
+                if isinstance(value, dict) and not value:
+                    raise InputError("empty result (the run may not be finished)",
+                                     source=source, where=at)
+                if _is_result(value):
+                    yield _result(value, source, at, (at,), at, None)
+                elif isinstance(value, dict) and value and all(to_tag(k) for k in value):
+                    yield from _by_language(value, source, at, (at,), at)
+                else:
+                    raise InputError(f"expected a dub result object, got {_show(value)}",
+                                     source=source, where=at)
+            except InputError as error:
+                yield error
+        return
+    if all(to_tag(k) for k in keys) and any(_is_result(v) for v in obj.values()):
+        yield from _by_language(obj, source, "", (), None)
+        return
+    raise InputError(
+        "not a dub result: expected 'transcript', results keyed by run id, or results keyed by "
+        f"language; found keys {', '.join(map(repr, keys[:5]))}",
+        source=source,
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def loads_json(text: str, source: str) -> Any:
+    """Decode a JSON document; every failure is one :class:`InputError` with its line."""
+    if not text.strip():
+        raise InputError("empty file", source=source)
+    try:
+        with gc_paused():
+            return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise InputError("not valid JSON: nested too deeply", source=source) from None
+    except ValueError as exc:
+        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        where = f"line {exc.lineno} column {exc.colno}: " if isinstance(exc, json.JSONDecodeError) else ""
+        raise InputError(f"not valid JSON: {where}{detail}", source=source) from None
+
+
+def load(obj: Any, *, source: str | None = None) -> list[RawTranscript]:
+    """Every transcript in a decoded dub result (dict or list); raises on the first problem."""
+    found: list[RawTranscript] = []
+    for part in iter_results(obj, source or "<data>"):
+        if isinstance(part, InputError):
+            raise part
+        found.append(part)
+    return found

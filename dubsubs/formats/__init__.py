@@ -1,0 +1,204 @@
+"""Every format dubsubs reads or writes, in one registry.
+
+A format is one module (or a package, for TTML) holding its reader and its writer side by
+side, described by one :class:`~dubsubs.formats.base.Format` and registered with one line
+at the bottom of this file. ``convert``, ``check``, ``fetch`` and the library find formats
+here and nowhere else: adding a format never edits the CLI.
+
+Reading a file: its format comes from its name (the longest registered suffix it ends
+with), else from its first bytes (each format's ``sniff``, in registration order).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import DubsubsError, InputError, UnknownFormatError
+from ..model import RawTranscript, Transcript
+from . import json_, srt, ttml, vtt
+from .base import DEFAULT_READ, Format, ReadOptions
+
+FORMATS: dict[str, Format[Any]] = {}
+
+
+def register(fmt: Format[Any]) -> None:
+    """Add ``fmt`` to the registry; a name or suffix already taken is a programming error."""
+    if fmt.name in FORMATS:
+        raise ValueError(f"format {fmt.name!r} is already registered")
+    taken = {suffix: other.name for other in FORMATS.values() for suffix in other.suffixes}
+    for suffix in fmt.suffixes:
+        if suffix in taken:
+            raise ValueError(f"suffix {suffix!r} of {fmt.name!r} is already {taken[suffix]!r}'s")
+    FORMATS[fmt.name] = fmt
+
+
+def get_format(name: str) -> Format[Any]:
+    """The format called ``name`` (``"srt"``, ``"vtt"``...), case-insensitive."""
+    if not isinstance(name, str):
+        raise TypeError(f"format name must be a str, got {type(name).__name__}")
+    try:
+        return FORMATS[name.lower()]
+    except KeyError:
+        raise UnknownFormatError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}") from None
+
+
+def writable() -> list[str]:
+    """Names of the formats dubsubs writes, in registry order."""
+    return [name for name, fmt in FORMATS.items() if fmt.writable]
+
+
+def default_formats() -> list[str]:
+    """The formats written when no list is given."""
+    return [name for name, fmt in FORMATS.items() if fmt.default and fmt.writable]
+
+
+def get_writer(name: str) -> Format[Any]:
+    """A format dubsubs can write; one it only reads is an :class:`UnknownFormatError`."""
+    fmt = get_format(name)
+    if not fmt.writable:
+        raise UnknownFormatError(f"dubsubs reads {fmt.name} but cannot write it; "
+                                 f"choose from {', '.join(writable())}")
+    return fmt
+
+
+def export(transcript: Transcript, fmt: str, options: Any = None, **values: Any) -> str:
+    """Render ``transcript`` as ``fmt`` (any name in :func:`writable`).
+
+    Options come as the format's dataclass or as keywords; a misspelt keyword raises
+    :class:`~dubsubs.errors.OptionError` instead of being ignored.
+    """
+    return get_writer(fmt).render(transcript, options, **values)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def suffix_format(name: str) -> Format[Any] | None:
+    """The readable format whose suffix ``name`` ends with (the longest that matches)."""
+    lower = name.lower()
+    best: tuple[int, Format[Any]] | None = None
+    for fmt in FORMATS.values():
+        if not fmt.readable:
+            continue
+        for suffix in fmt.suffixes:
+            if lower.endswith(suffix) and (best is None or len(suffix) > best[0]):
+                best = (len(suffix), fmt)
+    return best[1] if best else None
+
+
+def strip_suffix(name: str) -> str:
+    """``name`` without the suffix its format owns: ``ep3.dapt.ttml`` gives ``ep3``."""
+    fmt = suffix_format(name)
+    if fmt is None:
+        return name
+    lower = name.lower()
+    longest = max(len(s) for s in fmt.suffixes if lower.endswith(s))
+    return name[:-longest] or name
+
+
+def sniff(data: bytes, name: str) -> Format[Any]:
+    """The format of a file: by its name, else by its first bytes."""
+    by_name = suffix_format(name)
+    if by_name is not None:
+        return by_name
+    head = data
+    for mark in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(mark):
+            head = head[len(mark):]
+            break
+    if head[:1] == b"\x00" or head[1:2] == b"\x00":  # UTF-16 text: look at its ASCII bytes
+        head = head.replace(b"\x00", b"")
+    head = head.lstrip(b" \t\r\n")[:256]
+    for fmt in FORMATS.values():
+        if fmt.readable and fmt.sniff is not None and fmt.sniff(head):
+            return fmt
+    readable = ", ".join(name for name, fmt in FORMATS.items() if fmt.readable)
+    raise UnknownFormatError(f"cannot tell the format from the name or the content; dubsubs reads {readable}",
+                             source=name)
+
+
+def iter_bytes(data: bytes, source: str, fmt: str | None = None,
+               options: ReadOptions = DEFAULT_READ) -> Iterator[RawTranscript | InputError]:
+    """Every transcript in a file's bytes; a broken part of a file that holds several is
+    yielded as its error, so the others still come through."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"data must be bytes, got {type(data).__name__}")
+    data = bytes(data)
+    if not data.strip():
+        raise InputError("empty file", source=source)
+    reader = get_format(fmt) if fmt is not None else sniff(data, source)
+    if reader.read is None:
+        raise UnknownFormatError(f"dubsubs writes {reader.name} but cannot read it", source=source)
+    yield from reader.read(data, source, options)
+
+
+def iter_file(path: str | os.PathLike[str], options: ReadOptions = DEFAULT_READ,
+              fmt: str | None = None) -> Iterator[RawTranscript | InputError]:
+    """Every transcript in a file. The source is named by the path as given."""
+    source = os.fspath(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from None
+    yield from iter_bytes(data, source, fmt, options)
+
+
+def read_parts(path: str | os.PathLike[str], options: ReadOptions = DEFAULT_READ,
+               fmt: str | None = None) -> list[RawTranscript | DubsubsError]:
+    """Every transcript in a file, each broken one as its error; a file that cannot be
+    read at all gives its error alone. For commands that report and go on."""
+    try:
+        return list(iter_file(path, options, fmt))
+    except DubsubsError as error:
+        return [error]
+
+
+def read_file(path: str | os.PathLike[str], options: ReadOptions = DEFAULT_READ,
+              fmt: str | None = None) -> list[RawTranscript]:
+    """All transcripts in a file of any readable format; raises on the first problem."""
+    found: list[RawTranscript] = []
+    for part in iter_file(path, options, fmt):
+        if isinstance(part, InputError):
+            raise part
+        found.append(part)
+    return found
+
+
+def load(source_obj: Any, *, source: str | None = None,
+         options: ReadOptions = DEFAULT_READ) -> list[RawTranscript]:
+    """All transcripts in a file path, or in an already-decoded dub result (dict or list)."""
+    if isinstance(source_obj, (str, os.PathLike)):
+        return read_file(source_obj, options)
+    if isinstance(source_obj, dict) and isinstance(source_obj.get("cues"), list):
+        return [json_.read_ours(source_obj, source or "<data>")]
+    if isinstance(source_obj, (dict, list)):
+        from ..camb.results import load as load_result
+
+        return load_result(source_obj, source=source)
+    raise TypeError(f"load() takes a path or a decoded dub result, got {type(source_obj).__name__}")
+
+
+for _format in (srt.FORMAT, vtt.FORMAT, ttml.FORMAT, json_.FORMAT):
+    register(_format)
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "ReadOptions",
+    "default_formats",
+    "export",
+    "get_format",
+    "get_writer",
+    "iter_bytes",
+    "iter_file",
+    "load",
+    "read_file",
+    "read_parts",
+    "register",
+    "sniff",
+    "strip_suffix",
+    "writable",
+]

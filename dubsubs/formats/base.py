@@ -1,0 +1,161 @@
+"""What a format is: a name, its file suffixes, a sniffer, a reader and a writer.
+
+- A **reader** turns a file's bytes into raw transcripts: ``read(data, source, options)``
+  yields :class:`~dubsubs.model.RawTranscript` objects, and a broken part of a file that
+  holds several (a run of a bulk result) as its :class:`~dubsubs.errors.InputError`, so
+  the other parts still come through. An error for the whole file is raised.
+- A **writer** is a pure ``dumps(transcript, options) -> str`` with a frozen dataclass of
+  options; :meth:`Format.options` rejects a misspelt option by name.
+
+No file I/O here: paths are handled once, in :mod:`dubsubs.formats` (reading) and
+:mod:`dubsubs.output` (writing). Text decoding is shared by the text formats through
+:func:`decode_text`, so a byte-order mark and ``--encoding`` mean the same everywhere.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from ..errors import InputError, OptionError
+from ..model import RawTranscript, Transcript
+
+OptionsT = TypeVar("OptionsT")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read a file. ``encoding`` is the code page of a text file that has no
+    byte-order mark (``cp1252``, ``latin-1``, ``shift_jis``...); without one, such a file
+    must be UTF-8. A byte-order mark always names the encoding of its own file."""
+
+    encoding: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.encoding is not None:
+            if not isinstance(self.encoding, str):
+                raise TypeError(f"encoding must be a str or None, got {type(self.encoding).__name__}")
+            try:
+                info = codecs.lookup(self.encoding)
+            except LookupError:
+                raise OptionError(f"unknown encoding {self.encoding!r}") from None
+            if not _is_text_codec(info):
+                raise OptionError(f"{self.encoding!r} is not a text encoding")
+
+
+def _is_text_codec(info: codecs.CodecInfo) -> bool:
+    # rot13, base64, zlib... are codecs too, but do not turn bytes into text.
+    return getattr(info, "_is_text_encoding", True) is not False
+
+
+DEFAULT_READ = ReadOptions()
+
+Reader = Callable[[bytes, str, ReadOptions], Iterator["RawTranscript | InputError"]]
+
+
+@dataclass(frozen=True)
+class Format(Generic[OptionsT]):
+    """One subtitle or script format.
+
+    ``suffixes`` are the file name endings it owns, lower case; the first is the one it
+    writes. ``sniff`` looks at the first bytes of a file whose name says nothing.
+    ``default`` formats are written when no ``-f`` list is given.
+    """
+
+    name: str
+    suffixes: tuple[str, ...]
+    description: str
+    options_type: type[OptionsT] | None = None
+    dumps: Callable[[Transcript, OptionsT], str] | None = None
+    read: Reader | None = None
+    sniff: Callable[[bytes], bool] | None = None
+    default: bool = False
+
+    @property
+    def extension(self) -> str:
+        return self.suffixes[0]
+
+    @property
+    def writable(self) -> bool:
+        return self.dumps is not None
+
+    @property
+    def readable(self) -> bool:
+        return self.read is not None
+
+    def options(self, **values: Any) -> OptionsT:
+        """Build this format's writer options, rejecting names it does not have."""
+        if self.options_type is None or self.dumps is None:
+            raise OptionError(f"dubsubs cannot write {self.name}")
+        known = {f.name for f in dataclasses.fields(self.options_type)}  # type: ignore[arg-type]
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise OptionError(
+                f"{self.name} export has no option {', '.join(map(repr, unknown))}; "
+                f"known: {', '.join(sorted(known)) or 'none'}"
+            )
+        for field in dataclasses.fields(self.options_type):  # type: ignore[arg-type]
+            given = values.get(field.name)
+            if field.name in values and isinstance(field.default, bool) and not isinstance(given, bool):
+                raise OptionError(f"{self.name} option {field.name} must be True or False, got {given!r}")
+        return self.options_type(**values)
+
+    def render(self, transcript: Transcript, options: OptionsT | None = None, **values: Any) -> str:
+        if not isinstance(transcript, Transcript):
+            raise TypeError(f"transcript must be a Transcript, got {type(transcript).__name__}")
+        if self.dumps is None:
+            raise OptionError(f"dubsubs cannot write {self.name}")
+        if options is None:
+            options = self.options(**values)
+        else:
+            if self.options_type is not None and not isinstance(options, self.options_type):
+                raise TypeError(f"{self.name} options must be {self.options_type.__name__}, "
+                                f"got {type(options).__name__}")
+            if values:
+                self.options(**values)  # the same checks as keywords alone
+                options = dataclasses.replace(options, **values)  # type: ignore[type-var]
+        return self.dumps(transcript, options)
+
+
+# --------------------------------------------------------------------------- text decoding
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose BOM it starts with
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark names, and the mark's length; ``None`` without one."""
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            return name, len(mark)
+    return None
+
+
+def decode_text(data: bytes, source: str, options: ReadOptions = DEFAULT_READ) -> str:
+    """A text file's bytes as text: by its byte-order mark, else ``options.encoding``,
+    else UTF-8. Nothing is guessed: bytes that do not decode are an error naming the line
+    and byte, and saying how to give the encoding."""
+    found = bom_encoding(data)
+    if found is not None:
+        encoding, skip = found
+        explained = f"{encoding.upper()} (its byte-order mark says so)"
+    else:
+        encoding, skip = options.encoding or "utf-8", 0
+        explained = "UTF-8" if encoding == "utf-8" else encoding
+    try:
+        return data[skip:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        at = skip + exc.start
+        line = data[skip:at].decode(encoding, errors="replace").count("\n") + 1
+        hint = ("" if found is not None or options.encoding
+                else "; if the file is in a legacy code page, give it with --encoding (e.g. cp1252)")
+        raise InputError(f"not {explained} text (line {line}, byte {at}){hint}",
+                         source=source) from None
