@@ -204,7 +204,9 @@ class RawTranscript:
     transcript inside a file that holds several (``("41707", "es-ES")``), and is empty for a
     file that holds one. ``units`` is fixed by the format (SRT, VTT, TTML and our own JSON
     carry real times) or ``None`` when the normaliser has to decide. ``extra`` carries what
-    a format knows beyond the model (kept in dubsubs' JSON).
+    a format knows beyond the model (kept in dubsubs' JSON). ``warnings`` says what the
+    reader skipped, as the format's own rules told it to (``line 12: cue dropped: ...``);
+    the normaliser's report repeats them, so nothing is left out silently.
     """
 
     items: list[RawItem]
@@ -217,6 +219,7 @@ class RawTranscript:
     video_url: str | None = None
     audio_url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     def describe(self) -> str:
         return f"{self.source} [{'/'.join(self.key)}]" if self.key else self.source

@@ -481,7 +481,7 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
         staged.sort(key=lambda entry: entry[0])  # stable: equal starts keep source order
 
     cues: list[Cue] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(raw.warnings)  # what the reader skipped or read leniently
     overlaps = 0
     next_later_start = [0] * len(staged)
     upcoming = -1
