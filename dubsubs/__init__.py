@@ -18,7 +18,7 @@ from .errors import DubsubsError, InputError, OptionError
 from .formats import FORMATS, ReadOptions, export, get_format, load, read_file
 from .model import Cue, RawItem, RawTranscript, Transcript, UnitsDecision, Voice
 from .normalize import Report, normalize
-from .pipeline import convert_raw, write_outputs
+from .pipeline import check_file, convert_raw, write_outputs
 
 __all__ = [
     "FORMATS",
@@ -34,6 +34,7 @@ __all__ = [
     "UnitsDecision",
     "Voice",
     "__version__",
+    "check_file",
     "convert_raw",
     "export",
     "get_format",

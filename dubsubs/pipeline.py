@@ -1,4 +1,5 @@
-"""The offline pipeline in one place: parse -> normalise -> (conform) -> export -> write.
+"""The offline pipeline in one place: read -> normalise -> (conform) -> write, and
+read -> check for :func:`check_file`.
 
 ``convert`` writes through :func:`write_outputs`; ``fetch`` renders with :func:`render_all`
 and names files with :func:`output_name` (it hashes the bytes it writes for the manifest),
@@ -8,16 +9,18 @@ so a file named ``X.srt`` is produced the same way whichever command made it.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .formats import default_formats, get_writer
+from .errors import DubsubsError
+from .formats import DEFAULT_READ, ReadOptions, default_formats, get_writer, read_parts
 from .model import RawTranscript, Transcript
 from .normalize import Report, UnitsOption, normalize
 from .output import write_text_set
-from .style import Preset, StyleReport, conform
+from .style import CheckReport, Preset, StyleReport, conform
+from .style import check as check_cues
 
 
 def output_stem(base: str, raw: RawTranscript) -> str:
@@ -97,3 +100,51 @@ def convert_raw(raw: RawTranscript, directory: str | os.PathLike[str], stem: str
     transcript, style = fit_to_preset(transcript, preset)
     paths = write_outputs(transcript, directory, stem, formats, options)
     return Converted(raw, transcript, report, tuple(paths), style)
+
+
+# --------------------------------------------------------------------------- check
+
+
+@dataclass(frozen=True, slots=True)
+class _Timed:
+    """A cue exactly as the file has it, in ms: possibly empty, inverted, out of order."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+
+
+def file_cues(raw: RawTranscript, units: UnitsOption = "auto") -> list[_Timed]:
+    """The cues of one transcript in file order, unrepaired, in whole ms.
+
+    Formats with real timestamps (SRT, WebVTT, TTML, our JSON) carry their unit; for a
+    Camb.ai result the normaliser decides seconds or ms (its repairs are not applied: the
+    check reports what the file holds).
+    """
+    unit = raw.units
+    if unit is None:
+        transcript, _ = normalize(raw, units)
+        unit = transcript.units.unit if transcript.units else "s"
+    factor = 1000 if unit == "s" else 1
+    return [_Timed(round(item.start * factor), round(item.end * factor), item.text) for item in raw.items]
+
+
+def check_file(
+    path: str | os.PathLike[str], preset: Preset, *, units: UnitsOption = "auto",
+    language: str | None = None, read_options: ReadOptions = DEFAULT_READ,
+) -> Iterator[CheckReport | DubsubsError]:
+    """Check every transcript in the file at ``path`` against ``preset``, as the file
+    holds it: one report per transcript (a bulk file holds several), an unreadable part as
+    its error. ``language`` overrides the language the file states."""
+    if not isinstance(preset, Preset):
+        raise TypeError(f"preset must be a Preset, got {type(preset).__name__}")
+    for part in read_parts(path, read_options):
+        if not isinstance(part, RawTranscript):
+            yield part
+            continue
+        try:
+            cues = file_cues(part, units)
+        except DubsubsError as error:
+            yield error
+            continue
+        yield check_cues(cues, preset, language=language or part.language, source=part.describe())

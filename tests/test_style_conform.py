@@ -181,7 +181,7 @@ def test_user_overrides_beat_language_variants() -> None:
 
 
 def test_limits_without_a_preset_enable_styling() -> None:
-    preset = preset_from_options(None, None, max_chars=30, max_lines=2)
+    preset = preset_from_options(None, None, max_chars_per_line=30, max_lines=2)
     assert preset.name == "custom"
     transcript = Transcript((Cue(0, 10_000, "word " * 20),))
     styled, _ = conform(transcript, preset)
@@ -193,7 +193,8 @@ def test_limits_without_a_preset_enable_styling() -> None:
     [
         ({"name": "hbo"}, "unknown preset 'hbo'"),
         ({"name": "netflix", "fps": "fast"}, "--fps"),
-        ({"name": "netflix", "max_chars": 0}, "positive whole number"),
+        ({"name": "netflix", "max_chars_per_line": 0}, "positive whole number"),
+        ({"name": "netflix", "max_chars": 30}, "unknown preset option"),
         ({"name": "netflix", "start_timecode": "00:01:00;00"}, "needs 29.97"),
         ({"name": "netflix", "fps": "29.97", "start_timecode": "00:01:00;00"}, "does not exist"),
     ],

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dubsubs.model import Cue, Transcript
+from dubsubs.model import Cue, Transcript, Voice
 from dubsubs.style import Preset, check, conform, get_preset
 from dubsubs.style.segment import MAX_MERGED, merge_cues
 
@@ -93,7 +93,8 @@ def test_a_short_cue_joins_the_longer_line_after_it_and_is_laid_out_again() -> N
 def test_two_speakers_become_one_dashed_line_each() -> None:
     cues = [Cue(0, 300, "Yes.", "A"), Cue(320, 2600, "Then we leave at dawn.", "B")]
     out, merges = merge_cues(cues, NETFLIX, "en")
-    assert out == [Cue(0, 2600, "-Yes.\n-Then we leave at dawn.", None)]
+    assert out == [Cue.spoken(0, 2600, (Voice("A", "-Yes."), Voice("B", "-Then we leave at dawn.")))]
+    assert out[0].text == "-Yes.\n-Then we leave at dawn." and out[0].speaker is None
     assert merges[0].speakers == 2
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from ..errors import ConfigurationError, DubsubsError
-from ..formats import default_formats, writable
+from ..errors import ConfigurationError, DubsubsError, OptionError
+from ..formats import ReadOptions, default_formats, writable
 
 
 def parse_formats(_ctx: click.Context | None, _param: click.Parameter | None,
@@ -42,6 +42,23 @@ def units_option(function: Any) -> Any:
     return click.option(
         "--units", type=click.Choice(["auto", "s", "ms"]), default="auto", show_default=True,
         help="Unit of the transcript's start/end numbers; auto decides from evidence.",
+    )(function)
+
+
+def _read_options(_ctx: click.Context | None, _param: click.Parameter | None,
+                  value: str | None) -> ReadOptions:
+    try:
+        return ReadOptions(encoding=value)
+    except OptionError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def encoding_option(function: Any) -> Any:
+    """``--encoding NAME``: the command receives ``read_options`` (a ReadOptions)."""
+    return click.option(
+        "--encoding", "read_options", callback=_read_options, metavar="NAME",
+        help="Code page of input text files that have no byte-order mark (e.g. cp1252, "
+             "latin-1, shift_jis); default UTF-8. A byte-order mark always wins.",
     )(function)
 
 

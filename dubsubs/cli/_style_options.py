@@ -1,5 +1,9 @@
 """``--preset``, ``--fps`` and the individual limits, as one decorator any command can take.
 
+Each setting keeps one name from the flag to the preset: ``--min-gap-frames`` fills the
+parameter ``min_gap_frames``, which is :attr:`Preset.min_gap_frames` (the short spelling
+``--min-gap`` is the same option).
+
 ::
 
     @click.command()
@@ -17,6 +21,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, TypeVar
 
@@ -42,97 +47,80 @@ def parse_offset(value: str | None) -> int | None:
     return round(Fraction(number) * (1000 if unit == "s" else 1))
 
 
-def _limit_options(default_preset: str) -> list[Callable[[F], F]]:
-    return [
-        click.option(
-            "--preset",
-            type=click.Choice(list(PRESETS), case_sensitive=False),
-            default=default_preset,
-            show_default=True,
-            help="Delivery spec: line length, lines, reading speed, durations, gaps. "
-            "'none' keeps one cue per dialogue item, untouched.",
-        ),
-        click.option(
-            "--fps",
-            metavar="RATE",
-            help="Frame rate for frame snapping and the gap rule: 23.976, 24, 25, 29.97, 30, "
-            "50, 59.94 or a fraction like 24000/1001 (default 25).",
-        ),
-        click.option("--max-chars", type=click.IntRange(min=1), help="Characters per line."),
-        click.option("--max-lines", type=click.IntRange(min=1), help="Lines per cue."),
-        click.option("--max-cps", type=click.FloatRange(min=0, min_open=True), help="Characters per second."),
-        click.option("--min-duration", type=click.IntRange(min=1), metavar="MS", help="Shortest cue."),
-        click.option("--max-duration", type=click.IntRange(min=1), metavar="MS", help="Longest cue."),
-        click.option("--min-gap", type=click.IntRange(min=0), metavar="FRAMES", help="Frames between cues."),
-    ]
+@dataclass(frozen=True)
+class _Setting:
+    """One preset setting on the command line. ``field`` is the :class:`Preset` field it
+    sets and the name the value travels under, from the flag to the preset; ``flags``
+    starts with the field's own spelling, then the short form users type."""
+
+    field: str
+    flags: tuple[str, ...]
+    help: str
+    type: Any = None
+    metavar: str | None = None
+    shifts: bool = False  # changes timing: only for commands that write subtitles
+
+    def option(self) -> Callable[[F], F]:
+        return click.option(*self.flags, self.field, type=self.type, metavar=self.metavar, help=self.help)
 
 
-def _shift_options() -> list[Callable[[F], F]]:
-    """Options that change timing, for commands that write subtitles."""
-    return [
-        click.option("--max-start-delay", type=click.IntRange(min=0), metavar="MS",
-                     help="How late a cue may start after its speech to give the cue before it "
-                     "its minimum time (0 turns it off; netflix and bbc: 500)."),
-        click.option(
-            "--offset",
-            metavar="TIME",
-            help="Shift every cue, e.g. 1500ms, -2.5s (a plain number is ms).",
-        ),
-        click.option(
-            "--start-timecode",
-            metavar="TC",
-            help="Programme start timecode added to every cue, e.g. 10:00:00:00 "
-            "(10:00:00;00 for drop-frame at 29.97/59.94).",
-        ),
-    ]
-
-
-_NAMES = (
-    "preset",
-    "fps",
-    "max_chars",
-    "max_lines",
-    "max_cps",
-    "min_duration",
-    "max_duration",
-    "min_gap",
-    "max_start_delay",
-    "offset",
-    "start_timecode",
+SETTINGS: tuple[_Setting, ...] = (
+    _Setting("fps", ("--fps",), "Frame rate for frame snapping and the gap rule: 23.976, 24, 25, "
+             "29.97, 30, 50, 59.94 or a fraction like 24000/1001 (default 25).", metavar="RATE"),
+    _Setting("max_chars_per_line", ("--max-chars-per-line", "--max-chars"), "Characters per line.",
+             click.IntRange(min=1), "N"),
+    _Setting("max_lines", ("--max-lines",), "Lines per cue.", click.IntRange(min=1), "N"),
+    _Setting("max_cps", ("--max-cps",), "Characters per second.", click.FloatRange(min=0, min_open=True),
+             "CPS"),
+    _Setting("min_duration_ms", ("--min-duration-ms", "--min-duration"), "Shortest cue, in ms.",
+             click.IntRange(min=1), "MS"),
+    _Setting("max_duration_ms", ("--max-duration-ms", "--max-duration"), "Longest cue, in ms.",
+             click.IntRange(min=1), "MS"),
+    _Setting("min_gap_frames", ("--min-gap-frames", "--min-gap"), "Frames between cues.",
+             click.IntRange(min=0), "FRAMES"),
+    _Setting("max_start_delay_ms", ("--max-start-delay-ms", "--max-start-delay"),
+             "How late a cue may start after its speech to give the cue before it its minimum "
+             "time, in ms (0 turns it off; netflix and bbc: 500).", click.IntRange(min=0), "MS",
+             shifts=True),
+    _Setting("offset_ms", ("--offset",), "Shift every cue, e.g. 1500ms, -2.5s (a plain number is ms).",
+             metavar="TIME", shifts=True),
+    _Setting("start_timecode", ("--start-timecode",), "Programme start timecode added to every cue, "
+             "e.g. 10:00:00:00 (10:00:00;00 for drop-frame at 29.97/59.94).", metavar="TC", shifts=True),
 )
 
 
-def _build(values: dict[str, Any]) -> Any:
+def _preset_option(default_preset: str) -> Callable[[F], F]:
+    return click.option(
+        "--preset",
+        type=click.Choice(list(PRESETS), case_sensitive=False),
+        default=default_preset,
+        show_default=True,
+        help="Delivery spec: line length, lines, reading speed, durations, gaps. "
+        "'none' keeps one cue per dialogue item, untouched.",
+    )
+
+
+def _build(name: str | None, values: dict[str, Any]) -> Any:
     try:
-        return preset_from_options(
-            values.get("preset"),
-            values.get("fps"),
-            max_chars=values.get("max_chars"),
-            max_lines=values.get("max_lines"),
-            max_cps=values.get("max_cps"),
-            min_duration_ms=values.get("min_duration"),
-            max_duration_ms=values.get("max_duration"),
-            min_gap_frames=values.get("min_gap"),
-            max_start_delay_ms=values.get("max_start_delay"),
-            offset_ms=parse_offset(values.get("offset")),
-            start_timecode=values.get("start_timecode"),
-        )
+        if values.get("offset_ms") is not None:
+            values["offset_ms"] = parse_offset(values["offset_ms"])
+        return preset_from_options(name, values.pop("fps", None), **values)
     except OptionError as error:
         raise click.UsageError(str(error)) from None
 
 
 def make_style_options(*, default_preset: str = "none", shifts: bool = True) -> Callable[[F], F]:
-    """A decorator adding the style options; ``shifts`` adds ``--max-start-delay``,
-    ``--offset`` and ``--start-timecode`` (not wanted by ``check``)."""
+    """A decorator adding ``--preset`` and the settings; ``shifts`` adds those that move
+    cues (``--max-start-delay-ms``, ``--offset``, ``--start-timecode``: not for ``check``)."""
 
     def decorate(function: F) -> F:
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            values = {name: kwargs.pop(name) for name in _NAMES if name in kwargs}
-            kwargs["preset"] = _build(values)
+            values = {s.field: kwargs.pop(s.field) for s in SETTINGS if s.field in kwargs}
+            kwargs["preset"] = _build(kwargs.pop("preset"), values)
             return function(*args, **kwargs)
 
-        options = _limit_options(default_preset) + (_shift_options() if shifts else [])
+        options = [_preset_option(default_preset)] + [s.option() for s in SETTINGS if shifts or not s.shifts]
         decorated: Any = wrapper
         for option in reversed(options):
             decorated = option(decorated)

@@ -2,64 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-
 import click
 
-from ..errors import DubsubsError
-from ..formats import read_parts
-from ..model import RawTranscript
-from ..normalize import normalize
-from ..style import CheckReport, Preset, check, format_json, format_text
-from ._common import error_line, units_option
+from ..formats import ReadOptions
+from ..pipeline import check_file
+from ..style import CheckReport, Preset, format_json, format_text
+from ._common import encoding_option, error_line, units_option
 from ._style_options import make_style_options
 
 #: Exit statuses, also listed in the command's help.
 EXIT_CLEAN = 0
 EXIT_VIOLATIONS = 1
 EXIT_UNREADABLE = 2
-
-
-@dataclass(frozen=True, slots=True)
-class _Timed:
-    """A cue exactly as the file has it, in ms: possibly empty, inverted, out of order."""
-
-    start_ms: int
-    end_ms: int
-    text: str
-
-
-def file_cues(raw: RawTranscript, units: str = "auto") -> list[_Timed]:
-    """The cues of one transcript in file order, unrepaired, in whole ms.
-
-    Formats with real timestamps (SRT, WebVTT, TTML, our JSON) carry their unit; for a
-    Camb.ai result the normaliser decides seconds or ms (its repairs are not applied: the
-    check reports what the file holds).
-    """
-    unit = raw.units
-    if unit is None:
-        transcript, _ = normalize(raw, units)  # type: ignore[arg-type]
-        unit = transcript.units.unit if transcript.units else "s"
-    factor = 1000 if unit == "s" else 1
-    return [_Timed(round(item.start * factor), round(item.end * factor), item.text) for item in raw.items]
-
-
-def check_file(
-    path: str, preset: Preset, *, units: str = "auto", language: str | None = None
-) -> Iterator[CheckReport | DubsubsError]:
-    """One report per transcript in ``path`` (a bulk file holds several); an unreadable
-    part comes back as its error."""
-    for part in read_parts(path):
-        if not isinstance(part, RawTranscript):
-            yield part
-            continue
-        try:
-            cues = file_cues(part, units)
-        except DubsubsError as error:
-            yield error
-            continue
-        yield check(cues, preset, language=language or part.language, source=part.describe())
 
 
 @click.command(short_help="Check subtitle files against a delivery spec (Netflix, BBC...).")
@@ -72,6 +26,7 @@ def check_file(
     help="Language for per-language limits (e.g. ja); default: the file's own, if it says.",
 )
 @units_option
+@encoding_option
 @click.option(
     "--format",
     "output_format",
@@ -86,6 +41,7 @@ def check_command(
     preset: Preset,
     language: str | None,
     units: str,
+    read_options: ReadOptions,
     output_format: str,
     quiet: bool,
 ) -> None:
@@ -101,7 +57,8 @@ def check_command(
     reports: list[CheckReport] = []
     unreadable: list[str] = []
     for path in files:
-        for outcome in check_file(path, preset, units=units, language=language):
+        for outcome in check_file(path, preset, units=units, language=language,  # type: ignore[arg-type]
+                                  read_options=read_options):
             if isinstance(outcome, CheckReport):
                 reports.append(outcome)
             else:

@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from ..errors import DubsubsError, InputError
-from ..formats import read_parts, strip_suffix
+from ..formats import ReadOptions, read_parts, strip_suffix
 from ..media import probe_duration_ms
 from ..model import RawTranscript
 from ..pipeline import convert_raw, output_stem
 from ..style import Preset
-from ._common import error_line, formats_option, units_option
+from ._common import encoding_option, error_line, formats_option, units_option
 from ._style_options import style_options
 
 
@@ -28,13 +28,15 @@ def _stem(path: str) -> str:
               help="Directory for the outputs (created if missing).")
 @formats_option
 @units_option
+@encoding_option
 @click.option("--media", "media", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
               help="The dubbed video or audio: its duration is evidence for the timing unit.")
 @click.option("-v", "--verbose", is_flag=True, help="Print the full timing report for each input.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @style_options
 def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units: str,
-            media: str | None, verbose: bool, quiet: bool, preset: Preset) -> None:
+            read_options: ReadOptions, media: str | None, verbose: bool, quiet: bool,
+            preset: Preset) -> None:
     """Convert each INPUT (a Camb.ai dub result, bulk or per-language result, a list of
     dialogue items, or an SRT, WebVTT, TTML or dubsubs JSON file) into subtitle files under
     OUTPUT_DIR, named after the input: `episode3.json` gives `episode3.srt`, `.vtt`, `.ttml`
@@ -57,7 +59,7 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
     used: dict[str, str] = {}
     for path in inputs:
         stem = _stem(path)
-        for part in read_parts(path):
+        for part in read_parts(path, read_options):
             if not isinstance(part, RawTranscript):
                 error_line(str(part))
                 failed += 1

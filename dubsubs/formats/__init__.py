@@ -185,6 +185,7 @@ for _format in (srt.FORMAT, vtt.FORMAT, ttml.FORMAT, json_.FORMAT):
     register(_format)
 
 __all__ = [
+    "DEFAULT_READ",
     "FORMATS",
     "Format",
     "ReadOptions",

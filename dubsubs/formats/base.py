@@ -146,7 +146,7 @@ def decode_text(data: bytes, source: str, options: ReadOptions = DEFAULT_READ) -
     found = bom_encoding(data)
     if found is not None:
         encoding, skip = found
-        explained = f"{encoding.upper()} (its byte-order mark says so)"
+        explained = encoding.upper()
     else:
         encoding, skip = options.encoding or "utf-8", 0
         explained = "UTF-8" if encoding == "utf-8" else encoding
@@ -155,7 +155,11 @@ def decode_text(data: bytes, source: str, options: ReadOptions = DEFAULT_READ) -
     except UnicodeDecodeError as exc:
         at = skip + exc.start
         line = data[skip:at].decode(encoding, errors="replace").count("\n") + 1
-        hint = ("" if found is not None or options.encoding
-                else "; if the file is in a legacy code page, give it with --encoding (e.g. cp1252)")
+        if found is not None:
+            hint = "; its byte-order mark names that encoding"
+        elif options.encoding:
+            hint = ""
+        else:
+            hint = "; if the file is in a legacy code page, give it with --encoding (e.g. cp1252)"
         raise InputError(f"not {explained} text (line {line}, byte {at}){hint}",
                          source=source) from None

@@ -118,7 +118,7 @@ def _prefix(prefixes: dict[str | None, str], speaker: str | None) -> str:
 #: SRT's de-facto markup: HTML-like tags (<i>, <b>, <u>, <s>, <font ...>, and any other
 #: tag a tool invented) and SSA override blocks ({\an8}). Presentation, not words: the
 #: model carries plain text. A "<" not followed by a tag name ("I <3 you", "a < b") is text.
-_SRT_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|\{\\[^}]*\}")
+_SRT_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9:_-]*(?:\s[^<>]*)?/?>|\{\\[^}]*\}")
 
 
 def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscript | InputError]:

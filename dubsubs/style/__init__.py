@@ -62,34 +62,12 @@ def get_preset(name: str = "none", **overrides: Any) -> Preset:
     return preset
 
 
-def preset_from_options(
-    name: str | None = None,
-    fps: str | float | Fraction | None = None,
-    *,
-    max_chars: int | None = None,
-    max_lines: int | None = None,
-    max_cps: float | None = None,
-    min_duration_ms: int | None = None,
-    max_duration_ms: int | None = None,
-    min_gap_frames: int | None = None,
-    offset_ms: int | None = None,
-    start_timecode: str | None = None,
-    max_start_delay_ms: int | None = None,
-) -> Preset:
-    """CLI option values -> a :class:`Preset`; ``None`` means "not given"."""
-    preset = get_preset(
-        name or "none",
-        fps=None if fps is None else parse_fps(fps),
-        max_chars_per_line=max_chars,
-        max_lines=max_lines,
-        max_cps=max_cps,
-        min_duration_ms=min_duration_ms,
-        max_duration_ms=max_duration_ms,
-        min_gap_frames=min_gap_frames,
-        offset_ms=offset_ms,
-        start_timecode=start_timecode,
-        max_start_delay_ms=max_start_delay_ms,
-    )
+def preset_from_options(name: str | None = None, fps: str | float | Fraction | None = None,
+                        **overrides: Any) -> Preset:
+    """Option values -> a :class:`Preset`; ``None`` means "not given". The keywords are the
+    :class:`Preset` field names (``min_gap_frames``, ``max_chars_per_line``...), the same
+    names the CLI options carry; a misspelt one raises :class:`OptionError`."""
+    preset = get_preset(name or "none", fps=None if fps is None else parse_fps(fps), **overrides)
     if preset.start_timecode is not None:
         timecode_to_frames(preset.start_timecode, preset.fps)  # validate now, not mid-run
     return preset
@@ -158,6 +136,23 @@ def total_offset_ms(preset: Preset) -> int:
     return offset
 
 
+def by_voice(cue: Cue) -> list[Cue]:
+    """A cue that several people speak as one cue per voice, in order, sharing its time by
+    the length of each voice's text (whole ms); any other cue as itself. Segmentation
+    then lays out each speaker's words on their own, and :func:`merge_cues` puts close
+    ones back together as dash lines, each still credited to its own speaker."""
+    if not cue.voices:
+        return [cue]
+    weights = [max(len(voice.text), 1) for voice in cue.voices]
+    total, span = sum(weights), cue.end_ms - cue.start_ms
+    out, done = [], 0
+    for voice, weight in zip(cue.voices, weights, strict=True):
+        start = cue.start_ms + span * done // total
+        done += weight
+        out.append(Cue(start, cue.start_ms + span * done // total, voice.text, voice.speaker))
+    return out
+
+
 def conform(
     transcript: Transcript,
     preset: Preset | str = "none",
@@ -192,7 +187,8 @@ def conform(
     if limits.segment:
         pieces: list[tuple[Cue, int]] = []
         for index, item in enumerate(items, 1):
-            parts = segment_cue(item, limits, transcript.language)
+            parts = [part for voice in by_voice(item)
+                     for part in segment_cue(voice, limits, transcript.language)]
             if len(parts) > 1:
                 split.append(index)
             pieces.extend((part, index) for part in parts)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..model import Cue
+from ..model import Cue, Voice
 from .linebreak import (
     CLAUSE_END,
     SENTENCE_END,
@@ -322,8 +322,8 @@ def merge_cues(
 
     A merged cue runs from the first cue's start to the last end, so it never starts
     before the speech in it. Words keep their order; the dash is markup, not text
-    (strip it from lines starting with it to get the words back). A dashed cue has no
-    single speaker (``speaker=None``); the items keep theirs in ``Transcript.dialogue``.
+    (strip it from lines starting with it to get the words back). A dashed cue
+    holds one :class:`~dubsubs.model.Voice` per line, each credited to its own speaker.
     Cues without a speaker are merged only with pieces of their own item: ``origins``
     gives each cue's item index (by default each cue is its own item). One pass; a
     merged cue holds at most ``MAX_MERGED`` cues, so the work is linear in the cues even
@@ -357,8 +357,12 @@ def merge_cues(
     out: list[Cue] = []
     merges: list[Merge] = []
     for number, group in enumerate(groups, 1):
-        speaker = group.blocks[0][1] if len(group.blocks) == 1 else None
-        out.append(Cue(group.start, group.end, group.text, speaker))
+        if len(group.blocks) == 1:
+            out.append(Cue(group.start, group.end, group.text, group.blocks[0][1]))
+        else:  # one dash line per speaker (see _Merger.layout): each line is its voice
+            lines = group.text.split("\n")
+            voices = tuple(Voice(block[1], line) for block, line in zip(group.blocks, lines, strict=True))
+            out.append(Cue.spoken(group.start, group.end, voices))
         if group.pieces > 1:
             merges.append(Merge(number, group.pieces, len(group.blocks)))
     return out, merges
