@@ -80,7 +80,20 @@ def _build_items(value: Any, source: str, where: str) -> list[RawItem]:
                          source=source, where=where)
     items: list[RawItem] = []
     append = items.append
+    low, high = MIN_NEGATIVE, MAX_VALUE
     for index, entry in enumerate(value):
+        # Fast path, the shape of nearly every item: numbers in range, text, a speaker or
+        # none, no voices. Anything else (missing keys, strings, NaN...) takes the full
+        # path below, which names the problem.
+        if type(entry) is dict and "voices" not in entry:
+            start, end, text = entry.get("start"), entry.get("end"), entry.get("text")
+            speaker = entry.get("speaker")
+            if ((type(start) is float or type(start) is int) and (type(end) is float or type(end) is int)
+                    and type(text) is str and (speaker is None or type(speaker) is str)
+                    and low <= start <= high and low <= end <= high):
+                append(RawItem(float(start), float(end), text, (speaker.strip() or None) if speaker else None,
+                               index))
+                continue
         at = f"{where}[{index}]"
         if not isinstance(entry, dict):
             raise InputError(f"expected an object, got {_show(entry)}", source=source, where=at)
