@@ -34,7 +34,8 @@ is the speaker.
 the last and may hold commas); ``Dialogue:`` events become items, ``Comment:`` (and
 ``Picture``/``Sound``/``Movie``/``Command``) events are skipped and counted in
 ``RawTranscript.warnings``. Text is read the way libass reads it: ``{...}`` override
-blocks removed (a ``{`` with no ``}`` after it is text), vector drawings (``{\\p1}`` up to
+blocks removed (a ``{`` with no ``}`` after it is text; words inside a block, which
+libass does not show, are counted as ASS comments), vector drawings (``{\\p1}`` up to
 ``{\\p0}``) removed and counted, ``\\N`` a line break, ``\\n`` a line break under
 ``WrapStyle: 2`` and a space otherwise (as libass shows it), ``\\h`` a no-break space,
 ``\\{`` and ``\\}`` literal braces. Times are read as libass reads them: the digits after the
@@ -221,6 +222,7 @@ def dumps(transcript: Transcript, options: AssOptions) -> str:
 _SECTION = re.compile(r"\[([^\]]*)\]")
 _TIME = re.compile(r"(\d+):(\d+):(\d+)\.(\d+)")
 _DRAWING = re.compile(r"\\p\s*(-?\d+)")
+_TAGS = re.compile(r"\\[^\\]*")  # a tag runs to the next backslash
 _V4PLUS_FIELDS = ("layer", "start", "end", "style", "name", "marginl", "marginr", "marginv",
                   "effect", "text")
 _V4_FIELDS = ("marked", *_V4PLUS_FIELDS[1:])
@@ -244,9 +246,11 @@ def _read_time(value: str, line: int, source: str, odd: list[int]) -> int:
     return ms
 
 
-def plain_text(raw: str, wrap_style: int) -> tuple[list[str], bool]:
+def plain_text(raw: str, wrap_style: int) -> tuple[list[str], bool, bool]:
     """An event's text as libass shows it, split where a line starts with a ``\\r`` style
-    reset (the shape of a cue with several voices); and whether a drawing was removed."""
+    reset (the shape of a cue with several voices); whether a drawing was removed; and
+    whether an override block held words, which libass does not show (ASS comments)."""
+    commented = False
     parts: list[str] = []
     segments: list[str] = []
     at_line_start = True
@@ -263,6 +267,8 @@ def plain_text(raw: str, wrap_style: int) -> tuple[list[str], bool]:
                 if at_line_start and block.lstrip().startswith("\\r"):
                     segments.append("".join(parts))
                     parts = []
+                if not commented and _TAGS.sub("", block).strip():
+                    commented = True
                 for match in _DRAWING.finditer(block):
                     drawing = int(match.group(1)) > 0
                 i = close + 1
@@ -294,7 +300,7 @@ def plain_text(raw: str, wrap_style: int) -> tuple[list[str], bool]:
         at_line_start = False
         i += 1
     segments.append("".join(parts))
-    return segments, dropped_drawing
+    return segments, dropped_drawing, commented
 
 
 def _voices(name: str, segments: list[str]) -> tuple[Voice, ...] | None:
@@ -330,6 +336,7 @@ def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscri
     skipped: dict[str, list[int]] = {}
     outside: list[int] = []
     drawings: list[int] = []
+    comments: list[int] = []
     odd_times: list[int] = []
     script_type = ""
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
@@ -356,7 +363,7 @@ def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscri
                 fields = tuple(f.strip().lower() for f in payload.split(","))
                 missing = [f for f in ("start", "end", "text") if f not in fields]
                 if missing:
-                    raise InputError(f"events Format has no {', '.join(missing)} field",
+                    raise InputError(f"events Format has no {', '.join(map(str.capitalize, missing))} field",
                                      source=source, where=f"line {number}")
                 if fields[-1] != "text":
                     raise InputError("events Format must end with Text", source=source,
@@ -372,9 +379,11 @@ def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscri
                 start = _read_time(event["start"], number, source, odd_times)
                 end = _read_time(event["end"], number, source, odd_times)
                 name = event.get("name", "")
-                segments, drew = plain_text(event["text"], wrap_style)
+                segments, drew, commented = plain_text(event["text"], wrap_style)
                 if drew:
                     drawings.append(number)
+                if commented:
+                    comments.append(number)
                 voices = _voices(name, segments)
                 body = "".join(segments)
                 if voices is not None:
@@ -394,6 +403,9 @@ def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscri
     if drawings:
         warnings.append(f"{_at_lines(drawings)}: vector drawings removed "
                         f"from {_plural(len(drawings), 'event')}")
+    if comments:
+        warnings.append(f"{_at_lines(comments)}: words inside override braces (ASS comments, "
+                        f"not shown) removed from {_plural(len(comments), 'event')}")
     if odd_times:
         warnings.append(f"{_at_lines(odd_times)}: time fractions not of two digits, "
                         f"read as centiseconds (as libass does)")
