@@ -7,8 +7,7 @@
   var video = byId("player");
   var list = byId("cue-list");
   var filterSelect = byId("filter");
-  var CHUNK_MS = 12;          // time budget of one slice of list rendering
-  var FIRST_ROWS = 150;       // rows rendered before the page reports itself ready
+  var BLOCK = 50;             // rows per block of the cue list
   var PALETTE = ["#ffd166", "#4cc9f0", "#f78c6b", "#95d5b2", "#c77dff", "#ff8fab",
                  "#a8dadc", "#e9c46a", "#80ed99", "#ffadad", "#bdb2ff", "#fdffb6"];
   var STRUCTURAL = { empty: 1, inverted: 1, order: 1, overlap: 1 };
@@ -19,9 +18,10 @@
     cues: [],             // the current track's cues: [start, end, speaker, text]
     findings: [],         // per cue: array of findings or undefined
     byStart: [],          // cue indexes sorted by start time
-    rows: [],             // rendered <li> per cue index
-    rendered: 0,
-    renderToken: 0,
+    view: [],             // the cues the filter lets through, in file order
+    position: null,       // cue index -> its place in view (-1: filtered out)
+    blocks: [],           // the list's blocks: {el, from, to, estimate, filled}
+    rows: [],             // built <li> per cue index
     active: -1,
     filter: "all",
     lastTime: 0,
@@ -168,7 +168,6 @@
         var item = el("li", f[5], describeFinding(f));
         item.title = f[5] + " (" + data.tracks[state.track].check.preset + ")";
         flags.appendChild(item);
-        row.classList.add("r-" + f[1]);
         if (f[5] === "error") { worst = "error"; }
       });
       row.classList.add("flagged", "flag-" + worst);
@@ -178,43 +177,84 @@
     return row;
   }
 
-  function renderUpTo(n) {
-    n = Math.min(n, state.cues.length);
-    if (state.rendered >= n) { return; }
-    var frag = document.createDocumentFragment();
-    for (var i = state.rendered; i < n; i++) {
+  // The list is made of blocks of BLOCK rows. A block is an empty placeholder of about
+  // its rows' height until it comes near the visible part of the list; then its rows are
+  // built. So 20,000 cues cost 400 placeholders, not 120,000 elements laid out per frame.
+
+  function estimateHeight(i) {
+    var lines = 1, text = state.cues[i][3];
+    for (var k = text.indexOf("\n"); k >= 0; k = text.indexOf("\n", k + 1)) { lines += 1; }
+    return 30 + 20 * lines + (state.findings[i] ? 22 : 0);
+  }
+
+  function fillBlock(b) {
+    var block = state.blocks[b];
+    if (!block || block.filled) { return; }
+    block.filled = true;
+    var inner = el("ol", "rows");
+    for (var k = block.from; k < block.to; k++) {
+      var i = state.view[k];
       var row = makeRow(i);
       state.rows[i] = row;
-      frag.appendChild(row);
+      inner.appendChild(row);
     }
-    state.rendered = n;
-    list.appendChild(frag);
+    block.el.appendChild(inner);
+    block.el.style.height = "";
+    block.el.style.containIntrinsicSize = "auto " + block.estimate + "px";
+    block.el.classList.add("filled");
+    if (observer) { observer.unobserve(block.el); }
   }
 
-  function renderRest(token, done) {  // the rows after the first ones, a slice per task
-    if (token !== state.renderToken) { return; }
-    var began = performance.now();
-    while (state.rendered < state.cues.length && performance.now() - began < CHUNK_MS) {
-      renderUpTo(state.rendered + 200);
-    }
-    if (state.rendered < state.cues.length) {
-      setTimeout(function () { renderRest(token, done); }, 0);
-    } else if (done) {
-      done();
-    }
-  }
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) { fillBlock(Number(entry.target.dataset.b)); }
+    });
+  }, { root: list, rootMargin: "1200px 0px" }) : null;
 
-  function resetList() {
-    state.renderToken += 1;
+  function buildList() {
+    if (observer) { observer.disconnect(); }
     clear(list);
     state.rows = [];
-    state.rendered = 0;
+    state.view = [];
+    state.blocks = [];
+    state.position = new Int32Array(state.cues.length).fill(-1);
+    for (var i = 0; i < state.cues.length; i++) {
+      if (passes(i)) { state.position[i] = state.view.length; state.view.push(i); }
+    }
+    var frag = document.createDocumentFragment();
+    for (var from = 0; from < state.view.length; from += BLOCK) {
+      var to = Math.min(from + BLOCK, state.view.length), estimate = 0;
+      for (var k = from; k < to; k++) { estimate += estimateHeight(state.view[k]); }
+      var node = el("li", "block");
+      node.dataset.b = String(state.blocks.length);
+      node.style.height = estimate + "px";
+      state.blocks.push({ el: node, from: from, to: to, estimate: estimate, filled: false });
+      frag.appendChild(node);
+    }
+    list.appendChild(frag);
+    list.scrollTop = 0;
+    fillBlock(0);
+    fillBlock(1);
+    if (observer) {
+      state.blocks.forEach(function (block) { if (!block.filled) { observer.observe(block.el); } });
+    } else {
+      for (var b = 2; b < state.blocks.length; b++) { fillBlock(b); }
+    }
+    if (state.active >= 0 && state.rows[state.active]) {
+      state.rows[state.active].classList.add("active");
+    }
+    updateCounts();
+  }
+
+  function rowFor(i) {
+    // The row of cue i, built now if its block was not yet; null when filtered out.
+    var k = state.position[i];
+    if (k === undefined || k < 0) { return null; }
+    fillBlock(Math.floor(k / BLOCK));
+    return state.rows[i] || null;
   }
 
   // ------------------------------------------------------------------ filter
-
-  var filterStyle = document.createElement("style");
-  document.head.appendChild(filterStyle);
 
   function fillFilter() {
     var t = data.tracks[state.track];
@@ -239,7 +279,6 @@
     });
     if (state.filter.indexOf("rule:") === 0 && !counts[state.filter.slice(5)]) { state.filter = "flagged"; }
     filterSelect.value = state.filter;
-    applyFilter();
     return flagged;
   }
 
@@ -252,22 +291,15 @@
     return found.some(function (f) { return f[1] === rule; });
   }
 
-  function applyFilter() {
-    list.classList.toggle("only-flagged", state.filter !== "all");
-    filterStyle.textContent = state.filter.indexOf("rule:") === 0
-      ? "#cue-list > .cue:not(.r-" + CSS.escape(state.filter.slice(5)) + ") { display: none; }"
-      : "";
-    var shown = 0;
-    for (var i = 0; i < state.cues.length; i++) { if (passes(i)) { shown += 1; } }
-    byId("counts").textContent = shown === state.cues.length
-      ? state.cues.length + " cues"
-      : shown + " of " + state.cues.length + " cues shown";
+  function updateCounts() {
+    var shown = state.view.length, total = state.cues.length;
+    byId("counts").textContent = shown === total ? total + " cues" : shown + " of " + total + " cues shown";
   }
 
   function setFilter(value) {
     state.filter = value;
     filterSelect.value = value;
-    applyFilter();
+    buildList();
     if (state.active >= 0) { keepInView(state.active); }
   }
 
@@ -298,8 +330,8 @@
     if (old) { old.classList.remove("active"); old.removeAttribute("aria-current"); }
     state.active = i;
     if (i < 0) { return; }
-    renderUpTo(i + 1);
-    var row = state.rows[i];
+    var row = rowFor(i);
+    if (!row) { return; }
     row.classList.add("active");
     row.setAttribute("aria-current", "true");
     if (byId("follow").checked) { keepInView(i); }
@@ -510,18 +542,17 @@
     if (!textTracks[k]) { buildTrack(k); }
     showTrack();
     setMedia(t.media);
-    resetList();
     var flagged = fillFilter();
+    buildList();
     renderLegend();
     renderQc(flagged);
     renderTiming();
-    renderUpTo(FIRST_ROWS);
     setActive(cueAt(state.lastTime + 0.5));
-    renderRest(state.renderToken, finish);
+    setTimeout(finish, 0);
   }
 
   function finish() {
-    // Once the first list is complete: the other languages' tracks, then "complete".
+    // Once the first language is on screen: the other languages' tracks, then "complete".
     if (marks.completeAt !== null) { return; }
     for (var k = 0; k < data.tracks.length; k++) { if (!textTracks[k]) { buildTrack(k); } }
     showTrack();
