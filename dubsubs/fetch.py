@@ -38,6 +38,7 @@ from .normalize import UnitsOption, normalize
 from .output import ensure_directory, write_bytes, write_text
 from .pipeline import fit_to_preset, output_name, output_stem, render_all, summary_line
 from .redact import redact_url
+from .review import review_run
 from .style import Preset
 from .wording import shorten
 
@@ -55,6 +56,7 @@ class FetchOptions:
     jobs: int = 4
     chunk_size: int = 1 << 20
     preset: Preset | None = None  # delivery spec applied after normalising (None: as is)
+    review: bool = True  # write review.html (see dubsubs.review) after the run's files
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,10 @@ def _fetch_one(
         "transcripts": transcripts,
         "warnings": outcome.warnings,
     }
+    if options.review:  # listed in the manifest (which holds these very lists); a failure is a warning
+        page = review_run(directory, manifest, options.preset)
+        outcome.files.extend([page.entry] if page.entry else [])
+        outcome.warnings.extend(page.warnings)
     write_text(directory / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 

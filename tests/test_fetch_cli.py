@@ -37,7 +37,7 @@ def test_fetch_writes_media_subtitles_and_manifest(sandbox: Sandbox, tmp_path: P
 
     one = tmp_path / "1001"
     names = {p.name for p in one.iterdir()}
-    assert names == {"1001.mp4", "1001.audio.mp3", "manifest.json"} | subtitle_names("1001")
+    assert names == {"1001.mp4", "1001.audio.mp3", "manifest.json", "review.html"} | subtitle_names("1001")
     assert (one / "1001.mp4").read_bytes() == sandbox.media_bytes("video.mp4")
     assert (one / "1001.audio.mp3").read_bytes() == sandbox.media_bytes("audio.mp3")
     data = manifest(one)

@@ -21,10 +21,11 @@ def _register() -> None:
     from .check import check_command
     from .convert import convert
     from .fetch import fetch
+    from .review import review
     from .sandbox import sandbox
     from .tts import tts
 
-    for command in (convert, check_command, fetch, alt_format, tts, sandbox):
+    for command in (convert, check_command, fetch, review, alt_format, tts, sandbox):
         main.add_command(command)
 
 

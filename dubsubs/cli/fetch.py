@@ -76,19 +76,23 @@ def _report(outcome: RunOutcome, quiet: bool) -> None:
 @formats_option
 @units_option
 @click.option("--no-media", is_flag=True, help="Skip the video and audio downloads.")
+@click.option("--no-review", is_flag=True,
+              help="Do not write review.html, the page that plays the subtitles over the media.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Runs, and media files, fetched at the same time.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only; no progress.")
 @api_options
 @style_options
 def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, formats: list[str],
-          units: str, no_media: bool, jobs: int, quiet: bool, api_key: str | None,
+          units: str, no_media: bool, no_review: bool, jobs: int, quiet: bool, api_key: str | None,
           base_url: str | None, sandbox: bool, preset: Preset) -> None:
     """Fetch each RUN_ID's dub result from the Camb.ai API into OUTPUT_DIR/<run_id>/: the
     dubbed video and the subtitles under one name so players load them together
     (`1001.mp4`, `1001.srt`, `1001.vtt`, `1001.ttml`, `1001.json`), the audio as
     `1001.audio.<ext>`, and `manifest.json` (every file with size and sha256, the timing
-    decision and repairs, warnings, source URLs without their signatures). A run dubbed
+    decision and repairs, warnings, source URLs without their signatures), and
+    `review.html`, a page to open in a browser that plays the subtitles over the video with
+    the cue list and the check of --preset (`dubsubs review` rebuilds it). A run dubbed
     into several languages gets one set per language (`1002.es-ES.srt`).
 
     Many ids go to the bulk endpoint 2 to 5 at a time. Media is streamed, resumed after a
@@ -107,7 +111,7 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
         ids = unique_run_ids(given)  # as the client will see them: 01001 is 1001
         options = FetchOptions(
             formats=tuple(formats), units=units, media=not no_media, jobs=jobs,  # type: ignore[arg-type]
-            preset=preset,
+            preset=preset, review=not no_review,
         )
         terminal = not quiet and sys.stderr.isatty()
 
