@@ -112,6 +112,7 @@ class _Timed:
     start_ms: int
     end_ms: int
     text: str
+    speaker: str | None = None
 
 
 def file_cues(raw: RawTranscript, units: UnitsOption = "auto") -> list[_Timed]:
@@ -126,7 +127,8 @@ def file_cues(raw: RawTranscript, units: UnitsOption = "auto") -> list[_Timed]:
         transcript, _ = normalize(raw, units)
         unit = transcript.units.unit if transcript.units else "s"
     factor = 1000 if unit == "s" else 1
-    return [_Timed(round(item.start * factor), round(item.end * factor), item.text) for item in raw.items]
+    return [_Timed(round(item.start * factor), round(item.end * factor), item.text, item.speaker)
+            for item in raw.items]
 
 
 def check_file(

@@ -41,9 +41,10 @@ from urllib.parse import quote
 
 from . import __version__
 from .errors import DubsubsError, InputError, OptionError
-from .normalize import normalize
+from .formats import read_parts
+from .model import RawTranscript
 from .output import write_text
-from .parse import RawTranscript, read_parts
+from .pipeline import file_cues
 from .redact import redact_text
 from .style import CheckReport, Preset, check, get_preset
 
@@ -297,16 +298,9 @@ def _plain_name(name: str) -> bool:
 
 
 def _file_cues(raw: RawTranscript) -> tuple[ReviewCue, ...]:
-    """The cues of one transcript in file order, unrepaired, in whole ms: what ``dubsubs
-    check`` checks. Subtitle formats carry their unit; for a Camb.ai result (a dub result
-    left in the folder) the normaliser decides it, and its repairs are not applied."""
-    unit = raw.units
-    if unit is None:
-        transcript, _ = normalize(raw)
-        unit = transcript.units.unit if transcript.units else "s"
-    factor = 1000 if unit == "s" else 1
-    return tuple(ReviewCue(round(item.start * factor), round(item.end * factor), item.text, item.speaker)
-                 for item in raw.items)
+    """The cues of one transcript as ``dubsubs check`` checks them (in file order,
+    unrepaired, whole ms), with their speakers."""
+    return tuple(ReviewCue(c.start_ms, c.end_ms, c.text, c.speaker) for c in file_cues(raw))
 
 
 def _read_set(paths: Sequence[Path], notes: list[str]) -> tuple[Path, RawTranscript] | None:

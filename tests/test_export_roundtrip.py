@@ -1,4 +1,4 @@
-"""Our exports read back by dubsubs' own readers (dubsubs.parse): any format converts to any
+"""Our exports read back by dubsubs' own readers (dubsubs.formats): any format converts to any
 other, so what one exporter writes the parser must take back unchanged."""
 
 from __future__ import annotations
