@@ -189,14 +189,21 @@ def _browser_runs(segments: list[list[Any]]) -> list[tuple[str | None, str]]:
     return runs
 
 
+def _credited(voice: str | None, word: str) -> tuple[str | None, str]:
+    # Punctuation alone ("-" of a dialogue dash) is no one's words: dubsubs may move it to
+    # a neighbouring voice (see vtt.cue_content), so only words with a letter or digit
+    # are held to their voice.
+    return (voice if any(char.isalnum() for char in word) else None, word)
+
+
 def _browser_words(segments: list[list[Any]]) -> list[tuple[str | None, str]]:
     """Every word the browser shows, with the voice it is under."""
-    return [(voice, word) for voice, text in _browser_runs(segments) for word in text.split()]
+    return [_credited(voice, word) for voice, text in _browser_runs(segments) for word in text.split()]
 
 
 def _dubsubs_words(item: RawItem) -> list[tuple[str | None, str]]:
     runs = [(v.speaker, v.text) for v in item.voices] if item.voices else [(item.speaker, item.text)]
-    return [(speaker, word) for speaker, text in runs for word in text.split()]
+    return [_credited(speaker, word) for speaker, text in runs for word in text.split()]
 
 
 def _dubsubs(data: bytes) -> tuple[list[vtt.VttCue], list[RawItem]] | InputError:

@@ -391,27 +391,57 @@ def cue_segments(payload: str) -> list[tuple[str | None, str]]:
 def cue_content(payload: str) -> tuple[str, str | None, tuple[Voice, ...]]:
     """``(text, speaker, voices)`` of a cue for :class:`RawItem`.
 
-    The voice runs of :func:`cue_segments` lose their outer white space; runs of white
-    space alone are boundaries, not words (between two runs of the same voice they join
-    them, so no words are glued together). One run left gives a plain ``text`` and
-    ``speaker``; two or more give ``voices`` and their texts joined by ``\\n``."""
-    runs: list[list[Any]] = []
+    The voice runs of :func:`cue_segments` lose their outer white space. A run of white
+    space alone is a boundary, not words: between two runs of one voice it joins them (so
+    no words are glued together), elsewhere it goes. A run without a letter or digit is
+    no one's words: glued to the run before it (``<v A>Yes</v>!``) it joins that one,
+    else it joins the run after it (the ``-`` of a dialogue dash), or the one before it at
+    the end of the cue. One run left gives a plain ``text`` and
+    ``speaker``; two or more give ``voices`` and their texts joined by ``\\n``.
+    """
+    runs: list[list[Any]] = []  # [voice, text, white space before it]
     pending = ""
     for voice, text in cue_segments(payload):
         if not text.strip():
             pending += text
-            continue
-        if runs and runs[-1][0] == voice:
-            runs[-1][1] += pending + text
         else:
-            runs.append([voice, text])
-        pending = ""
+            runs.append([voice, text, pending])
+            pending = ""
+    if len(runs) > 1:
+        runs = _merge_runs(runs)
     if not runs:
         return "", None, ()
     if len(runs) == 1:
         return runs[0][1].strip(), runs[0][0], ()
-    voices = tuple(Voice(voice, text.strip()) for voice, text in runs)
+    voices = tuple(Voice(voice, text.strip()) for voice, text, _ in runs)
     return join_voices(voices), None, voices
+
+
+def _merge_runs(runs: list[list[Any]]) -> list[list[Any]]:
+    kept: list[list[Any]] = []
+    carried = ""  # a no-word run waiting for the run after it
+    carried_space = ""
+    for position, run in enumerate(runs):
+        voice, text, space = run
+        if carried:
+            text, space, carried = carried + space + text, carried_space, ""
+        if any(char.isalnum() for char in text):
+            kept.append([voice, text, space])
+        elif kept and not space and not text[0].isspace():
+            kept[-1][1] += text  # glued to the words before it: "Yes!"
+        elif position + 1 < len(runs):
+            carried, carried_space = text, space  # "- " before the next speaker's words
+        elif kept:
+            kept[-1][1] += space + text
+        else:
+            kept.append([voice, text, space])
+    merged = kept[:1]
+    for run in kept[1:]:
+        if run[0] == merged[-1][0]:
+            merged[-1][1] += run[2] + run[1]
+        else:
+            merged.append(run)
+    return merged
 
 
 def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscript | InputError]:
