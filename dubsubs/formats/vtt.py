@@ -16,6 +16,34 @@ shown text is the same either way. A cue that several people speak gets one voic
 speaker, each on its own line. A cue whose text is empty
 after clean-up is left out. Cue identifiers are written only with ``cue_ids=True``: the
 cue's number, which can never contain ``-->`` or a line break.
+
+Reading follows the W3C "WebVTT parser algorithm" step by step, as browsers do (the tests
+compare every fixture with Chromium's parser):
+
+- The file is decoded by :func:`~dubsubs.formats.base.decode_text` (UTF-8 unless a
+  byte-order mark or ``ReadOptions.encoding`` says otherwise; bytes that do not decode are
+  an error naming the line, where a browser would show U+FFFD). NUL becomes U+FFFD and
+  CRLF and CR become LF. Without the signature (``WEBVTT`` then a space, a tab, a line
+  break or the end) the file is refused with one :class:`InputError` naming line 1.
+- Blocks are collected as the spec says: the header block, ``NOTE``, ``STYLE`` and
+  ``REGION`` blocks and cue settings are read and ignored; a cue's identifier is its line
+  before the timing line; a line holding ``-->`` inside a payload starts the next block.
+  Cues the spec drops (a timing line that "collect a WebVTT timestamp" fails, such as
+  ``00:08.7890``, or a block with no timing line) are dropped and each is reported in
+  ``RawTranscript.warnings`` (``line 12: cue dropped: bad timing line '...'``). Cues the
+  spec keeps are kept, an end before its start included (the normaliser swaps it). A time
+  past the model's 100 days refuses the file, naming the cue's line.
+- Cue text goes through the spec's tokenizer and tree building: tags leave no text
+  (unknown ones included), an unclosed tag ends with the cue, timestamp tags
+  (``<00:01.000>``) are removed, and character references are decoded as HTML decodes
+  them (:func:`decode_references`). Ruby text is kept after its base in parentheses:
+  ``<ruby>漢<rt>かん</rt></ruby>`` reads ``漢(かん)``.
+- Voices: each text keeps the name of its innermost ``<v>`` (the annotation with
+  references decoded and white space collapsed, as the spec says; Chromium skips the
+  collapsing). One voice for the whole cue gives ``RawItem.speaker``; several give
+  ``RawItem.voices`` in order, text outside any ``<v>`` under no name, each voice's text
+  trimmed and the texts joined by ``\\n`` (see :func:`cue_content` for white space and
+  punctuation at voice boundaries).
 """
 
 from __future__ import annotations
