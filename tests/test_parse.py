@@ -169,7 +169,7 @@ def test_vtt_input_unescapes_and_reads_voices(tmp_path: Path) -> None:
 
 def test_vtt_garbage(tmp_path: Path) -> None:
     path = write(tmp_path, "a.vtt", "not a vtt file\n")
-    with pytest.raises(InputError, match=r"a\.vtt: not valid WebVTT"):
+    with pytest.raises(InputError, match=r"a\.vtt: line 1: not valid WebVTT"):
         read_file(path)
 
 
