@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import hashlib
 import io
+import json
 import logging
 from fractions import Fraction
 from pathlib import Path
@@ -29,6 +31,7 @@ from dubsubs.errors import DubsubsError, InputError, OptionError
 from dubsubs.formats import FORMATS, default_formats, export, export_bytes, iter_bytes
 from dubsubs.formats.stl import StlOptions, encode
 from dubsubs.model import Cue, RawTranscript, Transcript, Voice
+from dubsubs.sandbox import Sandbox
 
 DATE = datetime.date(2024, 5, 1)
 NTSC = Fraction(30000, 1001)
@@ -447,3 +450,18 @@ def test_damaged_files_only_raise_input_error(changes: list[tuple[int, int]]) ->
         data[offset] = value
     with contextlib.suppress(InputError):
         list(iter_bytes(bytes(data), "fuzz.stl", "stl"))
+
+
+def test_fetch_writes_stl_for_every_sandbox_run(sandbox: Sandbox, tmp_path: Path) -> None:
+    env = {"CAMB_API_KEY": sandbox.api_key, "CAMB_API_BASE_URL": sandbox.url}
+    result = CliRunner().invoke(main, ["fetch", "1001", "1002", "1003", "-o", str(tmp_path),
+                                       "--no-media", "-f", "stl,srt"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    written = sorted(tmp_path.glob("*/*.stl"))
+    assert [p.name for p in written] == ["1001.stl", "1002.es-ES.stl", "1002.fr-FR.stl", "1003.stl"]
+    for path in written:
+        listed = {f["name"]: f for f in json.loads((path.parent / "manifest.json").read_text())["files"]}
+        body = path.read_bytes()
+        assert listed[path.name]["sha256"] == hashlib.sha256(body).hexdigest()
+        raw = ours(body)
+        assert raw.items and len(raw.items) == len(ttconv_read(body))
