@@ -7,6 +7,7 @@ The library in five calls::
     transcript, report = dubsubs.normalize(raw)      # units decided, repairs made
     print(report.summary())
     vtt = dubsubs.export(transcript, "vtt")          # text; no file written
+    stl = dubsubs.export_bytes(transcript, "stl")    # any format as its file's bytes
     dubsubs.write_outputs(transcript, "out", "episode3", ["srt", "vtt"])
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .errors import DubsubsError, InputError, OptionError
-from .formats import FORMATS, ReadOptions, export, get_format, load, read_file
+from .formats import FORMATS, ReadOptions, export, export_bytes, get_format, load, read_file
 from .model import Cue, RawItem, RawTranscript, Transcript, UnitsDecision, Voice
 from .normalize import Report, normalize
 from .pipeline import check_file, convert_raw, write_outputs
@@ -37,6 +38,7 @@ __all__ = [
     "check_file",
     "convert_raw",
     "export",
+    "export_bytes",
     "get_format",
     "load",
     "normalize",

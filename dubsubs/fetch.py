@@ -290,9 +290,8 @@ def _fetch_one(
         except DubsubsError as error:
             outcome.errors.append(_message(run_id, error, client.redact))
             continue
-        for fmt, text in rendered.items():
+        for fmt, data in rendered.items():  # bytes: written, sized and hashed
             name = output_name(stem, fmt)
-            data = text.encode("utf-8")  # once: written, sized and hashed
             write_bytes(directory / name, data)
             outcome.files.append({
                 "name": name, "role": f"subtitles.{fmt}", "stem": stem,

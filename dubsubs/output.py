@@ -73,16 +73,21 @@ def write_bytes(path: PathLike, data: bytes) -> Path:
 
 
 def write_text_set(texts: Mapping[PathLike, str]) -> list[Path]:
-    """Write several files as one set: every text goes to its temporary sibling first and
+    """:func:`write_file_set` of texts, each written as UTF-8 (newlines exactly as given)."""
+    return write_file_set({path: text.encode("utf-8") for path, text in texts.items()})
+
+
+def write_file_set(files: Mapping[PathLike, bytes]) -> list[Path]:
+    """Write several files as one set: every file goes to its temporary sibling first and
     the renames happen only once all are written, so a failure (a target that is a
     directory, a full disk) leaves none of the set changed rather than some of it."""
-    targets = [Path(path) for path in texts]
+    targets = [Path(path) for path in files]
     for target in targets:
         if target.is_dir():
             raise OutputError(f"{target}: cannot write: Is a directory")
     with contextlib.ExitStack() as stack:
-        for target, text in zip(targets, texts.values(), strict=True):
+        for target, data in zip(targets, files.values(), strict=True):
             tmp = stack.enter_context(atomic_path(target))
-            with open(tmp, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+            with open(tmp, "wb") as handle:
+                handle.write(data)
     return targets

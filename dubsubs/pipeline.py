@@ -18,7 +18,7 @@ from .errors import DubsubsError
 from .formats import DEFAULT_READ, ReadOptions, default_formats, get_writer, read_parts
 from .model import RawTranscript, Transcript
 from .normalize import Report, UnitsOption, normalize
-from .output import write_text_set
+from .output import write_file_set
 from .style import CheckReport, Preset, StyleReport, conform
 from .style import check as check_cues
 
@@ -40,11 +40,12 @@ def output_name(stem: str, fmt: str) -> str:
 
 
 def render_all(transcript: Transcript, formats: Sequence[str],
-               options: Mapping[str, Any] | None = None) -> dict[str, str]:
-    """Every requested format rendered to text, before anything is written: a failing
+               options: Mapping[str, Any] | None = None) -> dict[str, bytes]:
+    """Every requested format rendered to the bytes of its file (text formats as UTF-8,
+    binary ones such as EBU STL as they are), before anything is written: a failing
     exporter leaves no partial set of files behind."""
     options = options or {}
-    return {fmt: get_writer(fmt).render(transcript, options.get(fmt)) for fmt in formats}
+    return {fmt: get_writer(fmt).render_bytes(transcript, options.get(fmt)) for fmt in formats}
 
 
 def write_outputs(transcript: Transcript, directory: str | os.PathLike[str], stem: str,
@@ -54,7 +55,7 @@ def write_outputs(transcript: Transcript, directory: str | os.PathLike[str], ste
     formats = list(formats or default_formats())
     rendered = render_all(transcript, formats, options)
     folder = Path(directory)
-    return write_text_set({folder / output_name(stem, fmt): text for fmt, text in rendered.items()})
+    return write_file_set({folder / output_name(stem, fmt): data for fmt, data in rendered.items()})
 
 
 def fit_to_preset(transcript: Transcript,

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import DubsubsError, InputError, UnknownFormatError
 from ..model import RawTranscript, Transcript
-from . import ass, json_, srt, ttml, vtt
+from . import ass, json_, srt, stl, ttml, vtt
 from .base import DEFAULT_READ, Format, ReadOptions
 
 FORMATS: dict[str, Format[Any]] = {}
@@ -71,6 +71,12 @@ def export(transcript: Transcript, fmt: str, options: Any = None, **values: Any)
     :class:`~dubsubs.errors.OptionError` instead of being ignored.
     """
     return get_writer(fmt).render(transcript, options, **values)
+
+
+def export_bytes(transcript: Transcript, fmt: str, options: Any = None, **values: Any) -> bytes:
+    """Render ``transcript`` as ``fmt`` to the bytes of its file: any writable format,
+    binary ones (``stl``) included; text formats come as UTF-8."""
+    return get_writer(fmt).render_bytes(transcript, options, **values)
 
 
 # --------------------------------------------------------------------------- reading
@@ -181,7 +187,7 @@ def load(source_obj: Any, *, source: str | None = None,
     raise TypeError(f"load() takes a path or a decoded dub result, got {type(source_obj).__name__}")
 
 
-for _format in (srt.FORMAT, vtt.FORMAT, ttml.FORMAT, json_.FORMAT, ass.FORMAT):
+for _format in (srt.FORMAT, vtt.FORMAT, ttml.FORMAT, json_.FORMAT, ass.FORMAT, stl.FORMAT):
     register(_format)
 
 __all__ = [
@@ -191,6 +197,7 @@ __all__ = [
     "ReadOptions",
     "default_formats",
     "export",
+    "export_bytes",
     "get_format",
     "get_writer",
     "iter_bytes",

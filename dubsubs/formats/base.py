@@ -5,7 +5,10 @@
   holds several (a run of a bulk result) as its :class:`~dubsubs.errors.InputError`, so
   the other parts still come through. An error for the whole file is raised.
 - A **writer** is a pure ``dumps(transcript, options) -> str`` with a frozen dataclass of
-  options; :meth:`Format.options` rejects a misspelt option by name.
+  options; :meth:`Format.options` rejects a misspelt option by name. A binary format
+  (EBU STL) has ``dumps_bytes(transcript, options) -> bytes`` instead; every format
+  renders to bytes with :meth:`Format.render_bytes` (text as UTF-8), which is what files
+  are written from.
 
 No file I/O here: paths are handled once, in :mod:`dubsubs.formats` (reading) and
 :mod:`dubsubs.output` (writing). Text decoding is shared by the text formats through
@@ -62,7 +65,9 @@ class Format(Generic[OptionsT]):
 
     ``suffixes`` are the file name endings it owns, lower case; the first is the one it
     writes. ``sniff`` looks at the first bytes of a file whose name says nothing.
-    ``default`` formats are written when no ``-f`` list is given.
+    ``default`` formats are written when no ``-f`` list is given. A binary format gives
+    ``dumps_bytes`` and no ``dumps``: :meth:`render` (text) refuses it, :meth:`render_bytes`
+    serves every format.
     """
 
     name: str
@@ -73,6 +78,7 @@ class Format(Generic[OptionsT]):
     read: Reader | None = None
     sniff: Callable[[bytes], bool] | None = None
     default: bool = False
+    dumps_bytes: Callable[[Transcript, OptionsT], bytes] | None = None
 
     @property
     def extension(self) -> str:
@@ -80,7 +86,12 @@ class Format(Generic[OptionsT]):
 
     @property
     def writable(self) -> bool:
-        return self.dumps is not None
+        return self.dumps is not None or self.dumps_bytes is not None
+
+    @property
+    def binary(self) -> bool:
+        """Written as bytes that are not text (see :meth:`render_bytes`)."""
+        return self.dumps is None and self.dumps_bytes is not None
 
     @property
     def readable(self) -> bool:
@@ -88,7 +99,7 @@ class Format(Generic[OptionsT]):
 
     def options(self, **values: Any) -> OptionsT:
         """Build this format's writer options, rejecting names it does not have."""
-        if self.options_type is None or self.dumps is None:
+        if self.options_type is None or not self.writable:
             raise OptionError(f"dubsubs cannot write {self.name}")
         known = {f.name for f in dataclasses.fields(self.options_type)}  # type: ignore[arg-type]
         unknown = sorted(set(values) - known)
@@ -104,20 +115,32 @@ class Format(Generic[OptionsT]):
         return self.options_type(**values)
 
     def render(self, transcript: Transcript, options: OptionsT | None = None, **values: Any) -> str:
+        """The file as text; a binary format is an :class:`OptionError` (use
+        :meth:`render_bytes`)."""
+        if self.dumps is None:
+            if self.dumps_bytes is not None:
+                raise OptionError(f"{self.name} is a binary format: render it as bytes (export_bytes)")
+            raise OptionError(f"dubsubs cannot write {self.name}")
+        return self.dumps(transcript, self._resolve(transcript, options, values))
+
+    def render_bytes(self, transcript: Transcript, options: OptionsT | None = None, **values: Any) -> bytes:
+        """The file's bytes: a binary format's own, a text format's text as UTF-8."""
+        if self.dumps_bytes is not None:
+            return self.dumps_bytes(transcript, self._resolve(transcript, options, values))
+        return self.render(transcript, options, **values).encode("utf-8")
+
+    def _resolve(self, transcript: Transcript, options: OptionsT | None, values: dict[str, Any]) -> OptionsT:
         if not isinstance(transcript, Transcript):
             raise TypeError(f"transcript must be a Transcript, got {type(transcript).__name__}")
-        if self.dumps is None:
-            raise OptionError(f"dubsubs cannot write {self.name}")
         if options is None:
-            options = self.options(**values)
-        else:
-            if self.options_type is not None and not isinstance(options, self.options_type):
-                raise TypeError(f"{self.name} options must be {self.options_type.__name__}, "
-                                f"got {type(options).__name__}")
-            if values:
-                self.options(**values)  # the same checks as keywords alone
-                options = dataclasses.replace(options, **values)  # type: ignore[type-var]
-        return self.dumps(transcript, options)
+            return self.options(**values)
+        if self.options_type is not None and not isinstance(options, self.options_type):
+            raise TypeError(f"{self.name} options must be {self.options_type.__name__}, "
+                            f"got {type(options).__name__}")
+        if values:
+            self.options(**values)  # the same checks as keywords alone
+            options = dataclasses.replace(options, **values)  # type: ignore[type-var]
+        return options
 
 
 # --------------------------------------------------------------------------- text decoding
