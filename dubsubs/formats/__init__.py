@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import DubsubsError, InputError, UnknownFormatError
 from ..model import RawTranscript, Transcript
-from . import json_, srt, ttml, vtt
+from . import json_, scc, srt, ttml, vtt
 from .base import DEFAULT_READ, Format, ReadOptions
 
 FORMATS: dict[str, Format[Any]] = {}
@@ -181,7 +181,7 @@ def load(source_obj: Any, *, source: str | None = None,
     raise TypeError(f"load() takes a path or a decoded dub result, got {type(source_obj).__name__}")
 
 
-for _format in (srt.FORMAT, vtt.FORMAT, ttml.FORMAT, json_.FORMAT):
+for _format in (srt.FORMAT, vtt.FORMAT, ttml.FORMAT, json_.FORMAT, scc.FORMAT):
     register(_format)
 
 __all__ = [
