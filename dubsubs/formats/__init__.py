@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import DubsubsError, InputError, UnknownFormatError
 from ..model import RawTranscript, Transcript
-from . import ass, json_, srt, stl, ttml, vtt
+from . import ass, json_, scc, srt, stl, ttml, vtt
 from .base import DEFAULT_READ, Format, ReadOptions
 
 FORMATS: dict[str, Format[Any]] = {}
@@ -187,7 +187,7 @@ def load(source_obj: Any, *, source: str | None = None,
     raise TypeError(f"load() takes a path or a decoded dub result, got {type(source_obj).__name__}")
 
 
-for _format in (srt.FORMAT, vtt.FORMAT, ttml.FORMAT, json_.FORMAT, ass.FORMAT, stl.FORMAT):
+for _format in (srt.FORMAT, vtt.FORMAT, ttml.FORMAT, json_.FORMAT, ass.FORMAT, scc.FORMAT, stl.FORMAT):
     register(_format)
 
 __all__ = [
