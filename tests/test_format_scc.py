@@ -245,7 +245,7 @@ def spaced_transcripts(draw: st.DrawFn) -> Transcript:
     for its caption to load in time."""
     cues, start = [], draw(st.integers(3_000, 10_000))
     for _ in range(draw(st.integers(1, 5))):
-        duration = draw(st.integers(2_200, 6_000))
+        duration = draw(st.integers(2_600, 6_000))  # 64 columns of extended characters need 65+ frames
         cues.append(Cue(start, start + duration, draw(cue_texts)[:64]))
         # Back to back, or 2 frames apart at least: a shorter gap closes (see the writer).
         start += duration + draw(st.one_of(st.just(0), st.integers(70, 3_000)))
@@ -257,12 +257,16 @@ def spaced_transcripts(draw: st.DrawFn) -> Transcript:
 def test_legal_text_round_trips_through_ttconv_within_a_frame(transcript: Transcript) -> None:
     result = plan(transcript, SccOptions())
     assert not result.replacements
-    assert not [n for n in result.notes if n.kind != "split"]
+    # Dense extended characters can need a frame or two more than the spacing gives: such a
+    # caption is reported late by its frames, and must then appear exactly that much later.
+    assert not [n for n in result.notes if n.kind not in ("split", "late")]
+    late = {n.cue: n.frames for n in result.notes if n.kind == "late"}
     got = ttconv_captions(result.text)
     ours = read_file_text(result.text)
     assert len(got) == len(ours) == len(transcript.cues)
-    for cue, (begin, end, text), mine in zip(transcript.cues, got, ours, strict=True):
-        assert abs(begin - cue.start_ms) <= FRAME_MS and abs(end - cue.end_ms) <= FRAME_MS
+    for number, (cue, (begin, end, text), mine) in enumerate(zip(transcript.cues, got, ours, strict=True), 1):
+        expected_begin = cue.start_ms + late.get(number, 0) * 1001 / 30
+        assert abs(begin - expected_begin) <= FRAME_MS and abs(end - cue.end_ms) <= FRAME_MS
         assert words(ttconv_glyphs(text)) == words(cue.text)
         assert abs(mine.start - begin) <= 1 and abs(mine.end - end) <= 1  # whole ms vs float
         assert words(mine.text) == words(cue.text)
