@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from dubsubs.altformat import PollPolicy, alt_format_url, fetch_alt_format
+from dubsubs.camb.altformat import PollPolicy, alt_format_url, fetch_alt_format
+from dubsubs.camb.client import CambClient, RetryPolicy
+from dubsubs.camb.sandbox import Fault, Sandbox
+from dubsubs.camb.tts import fetch_tts
 from dubsubs.cli import main
-from dubsubs.client import CambClient, RetryPolicy
 from dubsubs.errors import DownloadError, TaskError
 from dubsubs.languages import resolve
-from dubsubs.sandbox import Fault, Sandbox
-from dubsubs.tts import fetch_tts
 
 
 class FakeClock:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from dubsubs.client import CambClient
-from dubsubs.download import download, extension_for, is_complete, part_path
+from dubsubs.camb.client import CambClient
+from dubsubs.camb.download import download, extension_for, is_complete, part_path
+from dubsubs.camb.sandbox import Fault, Sandbox
 from dubsubs.errors import DownloadError
-from dubsubs.sandbox import Fault, Sandbox
 
 
 def sha(data: bytes) -> str:

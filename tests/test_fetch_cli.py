@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from dubsubs.camb.sandbox import Fault, Sandbox
 from dubsubs.cli import main
 from dubsubs.formats import default_formats, get_writer
-from dubsubs.sandbox import Fault, Sandbox
 
 
 def run(sandbox: Sandbox, *args: str, key: str | None = None) -> Result:
@@ -265,9 +265,9 @@ def test_sandbox_command_serves_until_stopped(tmp_path: Path) -> None:
 
 def test_terminal_progress_follows_runs_and_bytes(sandbox: Sandbox, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from dubsubs.camb.client import CambClient
+    from dubsubs.camb.fetch import FetchOptions, fetch_runs
     from dubsubs.cli.fetch import _TerminalProgress
-    from dubsubs.client import CambClient
-    from dubsubs.fetch import FetchOptions, fetch_runs
 
     labels: list[str] = []
     with CambClient(sandbox.api_key, sandbox.url) as api, _TerminalProgress(2) as progress:
@@ -397,9 +397,9 @@ def _big_run(sandbox: Sandbox) -> None:
 def test_cancel_stops_the_download_in_flight_and_skips_the_rest(sandbox: Sandbox, tmp_path: Path) -> None:
     import threading
 
-    from dubsubs.client import CambClient
-    from dubsubs.download import part_path
-    from dubsubs.fetch import FetchEvent, FetchOptions, fetch_runs
+    from dubsubs.camb.client import CambClient
+    from dubsubs.camb.download import part_path
+    from dubsubs.camb.fetch import FetchEvent, FetchOptions, fetch_runs
 
     _big_run(sandbox)
     cancel = threading.Event()
@@ -427,8 +427,8 @@ def test_ctrl_c_stops_downloads_in_flight(sandbox: Sandbox, tmp_path: Path) -> N
     import sys
     import threading
 
-    from dubsubs.client import CambClient
-    from dubsubs.fetch import FetchEvent, FetchOptions, fetch_runs
+    from dubsubs.camb.client import CambClient
+    from dubsubs.camb.fetch import FetchEvent, FetchOptions, fetch_runs
 
     if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():
         pytest.skip("needs POSIX signals delivered to the thread running the test")

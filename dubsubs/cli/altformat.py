@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..api import ALT_FORMATS
+from ..camb.api import ALT_FORMATS
 from ._api import api_options, open_client
 from ._common import errors_exit
 
@@ -31,7 +31,7 @@ def alt_format(run_id: int, language: str, output_format: str, output_dir: str, 
     """Ask the API for RUN_ID's dub in LANGUAGE as FORMAT, wait for the conversion task
     (polling with backoff until it ends or --timeout passes), and download the file into
     OUTPUT_DIR as `<run_id>.<tag>.<ext>`, beside the subtitles `fetch` writes."""
-    from ..altformat import PollPolicy, fetch_alt_format
+    from ..camb.altformat import PollPolicy, fetch_alt_format
 
     def show(status: str) -> None:
         if not quiet:

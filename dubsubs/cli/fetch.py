@@ -14,7 +14,7 @@ from ._common import error_line, errors_exit, formats_option, units_option
 from ._style_options import style_options
 
 if TYPE_CHECKING:
-    from ..fetch import FetchEvent, RunOutcome
+    from ..camb.fetch import FetchEvent, RunOutcome
 
 
 def _size(count: int | None) -> str:
@@ -97,8 +97,8 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
 
     Try it without a key: `dubsubs fetch 1001 1002 --sandbox -o out/`.
     """
-    from ..client import unique_run_ids
-    from ..fetch import FetchOptions, fetch_runs, read_ids_file  # requests: slow to import
+    from ..camb.client import unique_run_ids
+    from ..camb.fetch import FetchOptions, fetch_runs, read_ids_file  # requests: slow to import
 
     with errors_exit():
         given = list(run_ids) + (read_ids_file(ids_file) if ids_file else [])

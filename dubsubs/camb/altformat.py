@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import InputError, TaskError
+from ..languages import Language, resolve
 from .api import ALT_FORMATS
 from .client import CambClient
 from .download import Downloaded, download
-from .errors import InputError, TaskError
-from .languages import Language, resolve
 
 TERMINAL_FAILURES = ("ERROR", "TIMEOUT", "PAYMENT_REQUIRED")
 

@@ -24,10 +24,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.exceptions import ChunkedEncodingError
 
-from .api import ALT_FORMATS as ALT_FORMATS
-from .api import API_KEY_ENV, BULK_MAX, BULK_MIN, DEFAULT_BASE_URL
-from .api import BASE_URL_ENV as BASE_URL_ENV
-from .errors import (
+from ..errors import (
     ApiError,
     ApiValidationError,
     AuthenticationError,
@@ -38,12 +35,15 @@ from .errors import (
     ServerError,
     TransportError,
 )
+from ..wording import shorten
+from .api import ALT_FORMATS as ALT_FORMATS
+from .api import API_KEY_ENV, BULK_MAX, BULK_MIN, DEFAULT_BASE_URL
+from .api import BASE_URL_ENV as BASE_URL_ENV
 from .redact import query_secrets, redact_text, redact_url
-from .wording import shorten
 
 MAX_REDIRECTS = 10
 
-log = logging.getLogger("dubsubs.client")
+log = logging.getLogger("dubsubs.camb.client")
 
 JsonDict = dict[str, Any]
 

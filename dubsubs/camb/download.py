@@ -26,9 +26,9 @@ from urllib.parse import unquote, urlsplit
 import requests
 import urllib3
 
+from ..errors import ApiError, DownloadError, OutputError
+from ..output import atomic_path, ensure_directory
 from .client import CambClient
-from .errors import ApiError, DownloadError, OutputError
-from .output import atomic_path, ensure_directory
 from .redact import redact_url
 
 CHUNK_SIZE = 1 << 20

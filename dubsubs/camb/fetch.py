@@ -26,22 +26,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__
-from .camb.results import iter_results
+from .. import __version__
+from ..errors import DubsubsError, InputError
+from ..formats import default_formats, get_writer
+from ..media import probe_duration_ms
+from ..model import RawTranscript
+from ..normalize import UnitsOption, normalize
+from ..output import ensure_directory, write_bytes, write_text
+from ..pipeline import fit_to_preset, output_name, output_stem, render_all, summary_line
+from ..style import Preset
+from ..wording import shorten
 from .client import CambClient, JsonDict, is_run_id
 from .download import Downloaded, download, is_complete
-from .errors import DubsubsError, InputError
-from .formats import default_formats, get_writer
-from .media import probe_duration_ms
-from .model import RawTranscript
-from .normalize import UnitsOption, normalize
-from .output import ensure_directory, write_bytes, write_text
-from .pipeline import fit_to_preset, output_name, output_stem, render_all, summary_line
 from .redact import redact_url
-from .style import Preset
-from .wording import shorten
+from .results import iter_results
 
-log = logging.getLogger("dubsubs.fetch")
+log = logging.getLogger("dubsubs.camb.fetch")
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
