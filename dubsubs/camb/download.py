@@ -23,12 +23,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import requests
-import urllib3
-
 from ..errors import ApiError, DownloadError, OutputError
 from ..output import atomic_path, ensure_directory
 from .client import CambClient
+from .http import HttpResponse, TransportFailure
 from .redact import redact_url
 
 CHUNK_SIZE = 1 << 20
@@ -152,18 +150,18 @@ def _remote_size(client: CambClient, url: str, label: str) -> tuple[int, str | N
     try:
         response = client.request(
             "GET", url, headers={"Range": "bytes=0-0", "Accept-Encoding": "identity"},
-            stream=True, api=False, what=label,
+            api=False, what=label,
         )
     except ApiError:
         return None
     with response:  # closed unread: a server that ignored the Range must not send it all
         content_range = _parse_content_range(response.headers.get("Content-Range"))
-        if response.status_code == 206 and content_range is not None and content_range[1]:
+        if response.status == 206 and content_range is not None and content_range[1]:
             return content_range[1], response.headers.get("Content-Type")
     return None
 
 
-def _content_length(response: requests.Response) -> int | None:
+def _content_length(response: HttpResponse) -> int | None:
     value = response.headers.get("Content-Length")
     return int(value) if value and value.isdigit() else None
 
@@ -236,7 +234,7 @@ def download(
         with response:
             content_type = response.headers.get("Content-Type")
             length = _content_length(response)
-            if offset and response.status_code == 206:
+            if offset and response.status == 206:
                 content_range = _parse_content_range(response.headers.get("Content-Range"))
                 # Another total than the one announced before means another file: its
                 # tail must not be spliced onto the bytes we kept.
@@ -285,16 +283,8 @@ def download(
     return Downloaded(target, offset, digest.hexdigest(), content_type, shown, resumes=resumes)
 
 
-_READ_ERRORS = (
-    requests.RequestException,
-    urllib3.exceptions.HTTPError,
-    ConnectionError,
-    TimeoutError,
-)
-
-
 def _stream_into(
-    response: requests.Response,
+    response: HttpResponse,
     part: Path,
     offset: int,
     digest: Any,
@@ -309,7 +299,6 @@ def _stream_into(
     in a second thread, fed through a short queue: hashlib releases the GIL on big buffers,
     so hashing overlaps with receiving and writing instead of adding to them.
     """
-    raw = response.raw
     remaining = None if total is None else total - offset
     hasher = _Hasher(digest) if remaining is None or remaining > 4 * chunk_size else None
     try:
@@ -320,8 +309,8 @@ def _stream_into(
         with handle:
             while True:
                 try:
-                    block = raw.read(chunk_size, decode_content=False)
-                except _READ_ERRORS:
+                    block = response.read(chunk_size)
+                except TransportFailure:
                     return True
                 if not block:
                     return False
@@ -367,7 +356,7 @@ class _Hasher:
 
 
 def save_stream(
-    response: requests.Response,
+    response: HttpResponse,
     path: Path,
     *,
     chunk_size: int = CHUNK_SIZE,
