@@ -1,8 +1,9 @@
 """The offline pipeline in one place: parse -> normalise -> (conform) -> export -> write.
 
-``convert`` writes through :func:`write_outputs`; ``fetch`` renders with :func:`render_all`
-and names files with :func:`output_name` (it hashes the bytes it writes for the manifest),
-so a file named ``X.srt`` is produced the same way whichever command made it.
+``convert`` writes through :func:`write_outputs`; ``fetch`` renders each language with
+:func:`render_outputs` (the same names and texts) and writes the run's sets through the same
+:func:`dubsubs.output.write_text_set`, all or nothing, before its manifest. A file named
+``X.srt`` is produced the same way whichever command made it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .model import RawTranscript, Transcript
 from .normalize import Report, UnitsOption, normalize
 from .output import write_text_set
 from .style import Preset, StyleReport, conform
+from .wording import shorten
 
 
 def output_stem(base: str, raw: RawTranscript) -> str:
@@ -44,14 +46,41 @@ def render_all(transcript: Transcript, formats: Sequence[str],
     return {fmt: get_writer(fmt).render(transcript, options.get(fmt)) for fmt in formats}
 
 
+#: The longest stem written: a file name is at most 255 bytes on common file systems, and
+#: the extension and our temporary-file suffix need room beside it.
+MAX_STEM_BYTES = 200
+
+
+def check_stem(stem: object) -> str:
+    """``stem`` if it is a plain file name (no folder part, not ``.``/``..``, no NUL, at
+    most :data:`MAX_STEM_BYTES` bytes in UTF-8); else ValueError (TypeError if not a str)
+    naming ``stem``. Outputs can then never land outside their folder."""
+    if not isinstance(stem, str):
+        raise TypeError(f"stem must be a str, got {type(stem).__name__}")
+    if stem in ("", ".", "..") or any(c in stem for c in "/\\\x00") or Path(stem).is_absolute():
+        raise ValueError(f"stem must be a plain file name, got {stem!r}")
+    if len(stem.encode("utf-8", "surrogatepass")) > MAX_STEM_BYTES:
+        raise ValueError(f"stem must be at most {MAX_STEM_BYTES} bytes, got {shorten(stem, 40)!r}")
+    return stem
+
+
+def render_outputs(transcript: Transcript, stem: str, formats: Sequence[str] | None = None,
+                   options: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """File name -> text for each format, all rendered before anything is written."""
+    check_stem(stem)
+    rendered = render_all(transcript, list(formats or default_formats()), options)
+    return {output_name(stem, fmt): text for fmt, text in rendered.items()}
+
+
 def write_outputs(transcript: Transcript, directory: str | os.PathLike[str], stem: str,
                   formats: Sequence[str] | None = None,
                   options: Mapping[str, Any] | None = None) -> list[Path]:
-    """Write ``stem.<ext>`` for each format into ``directory`` (atomically); return paths."""
-    formats = list(formats or default_formats())
-    rendered = render_all(transcript, formats, options)
+    """Write ``stem.<ext>`` for each format into ``directory`` as one set (all or nothing,
+    see :func:`dubsubs.output.write_text_set`); return the paths. ``stem`` must be a plain
+    file name (:func:`check_stem`)."""
+    texts = render_outputs(transcript, stem, formats, options)
     folder = Path(directory)
-    return write_text_set({folder / output_name(stem, fmt): text for fmt, text in rendered.items()})
+    return write_text_set({folder / name: text for name, text in texts.items()})
 
 
 def fit_to_preset(transcript: Transcript,
