@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-FaultKind = Literal["status", "drop", "slow", "ignore_range", "redirect", "gzip"]
+FaultKind = Literal["status", "drop", "slow", "ignore_range", "redirect", "gzip", "corrupt",
+                    "drip"]
 
 
 @dataclass
@@ -23,7 +24,12 @@ class Fault:
     - ``ignore_range``: answer 200 with the whole body even to a Range request.
     - ``redirect``: answer ``status`` (302 unless a 3xx is given) with ``Location: location``.
     - ``gzip``: a media or TTS answer to a client that accepts gzip comes gzipped, whole
-      (``Content-Encoding: gzip``), as a gateway that compresses everything would send it.
+      (``Content-Encoding: gzip``), as a gateway that compresses everything would send it;
+      with ``force``, even to a client that asked for identity.
+    - ``corrupt``: a media answer of the right size whose bytes are changed (the ETag
+      still names the true bytes), as a corruption in transit looks.
+    - ``drip``: a JSON answer sent one byte every ``delay`` seconds (headers first);
+      the drip ends when the body does or the client hangs up.
     """
 
     path: str
@@ -35,6 +41,7 @@ class Fault:
     delay: float = 0.0
     method: str | None = None
     location: str | None = None
+    force: bool = False
     hits: int = 0
 
     def matches(self, method: str, path: str) -> bool:

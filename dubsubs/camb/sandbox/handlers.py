@@ -200,6 +200,12 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
+        if fault is not None and fault.kind == "drip":
+            for index in range(len(data)):
+                time.sleep(max(0.0, min(fault.delay, 5.0)))
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+            return status
         if fault is not None and fault.kind == "drop":
             cut = fault.after_bytes if fault.after_bytes is not None else len(data) // 2
             self.wfile.write(data[: max(0, min(len(data) - 1, cut))])
@@ -216,13 +222,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send_media(self, media: _Media, fault: Fault | None, ranges: bool = True) -> int:
         accepts_gzip = "gzip" in (self.headers.get("Accept-Encoding") or "")
-        if fault is not None and fault.kind == "gzip" and accepts_gzip:
+        if fault is not None and fault.kind == "gzip" and (accepts_gzip or fault.force):
             return self._send_gzipped(media)
         total = media.size
         start, end = 0, total - 1
         status = 200
         range_header = self.headers.get("Range")
         honour_range = ranges and not (fault and fault.kind == "ignore_range")
+        etag = self.sandbox.etag(media)
+        if_range = self.headers.get("If-Range")
+        if if_range is not None and if_range.strip() != etag:
+            range_header = None  # another object than the client holds: send it whole
         if range_header and honour_range:
             match = _RANGE.match(range_header.strip())
             if match is not None and match.group(2) and int(match.group(2)) < int(match.group(1)):
@@ -245,6 +255,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", media.content_type)
         self.send_header("Content-Length", str(length))
         self.send_header("Accept-Ranges", "bytes" if ranges else "none")
+        self.send_header("ETag", etag)
         if status == 206:
             self.send_header("Content-Range", f"bytes {start}-{end}/{total}")
         self.end_headers()
@@ -254,7 +265,8 @@ class Handler(BaseHTTPRequestHandler):
                 length - 1, fault.after_bytes if fault.after_bytes is not None else length // 2
             )
             send = max(0, send)
-        self._write_body(media, start, send)
+        self._write_body(media, start, send,
+                         corrupt=fault is not None and fault.kind == "corrupt")
         if send < length:
             self._cut_short()
         return status
@@ -270,8 +282,13 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
         return 200
 
-    def _write_body(self, media: _Media, start: int, count: int) -> None:
+    def _write_body(self, media: _Media, start: int, count: int,
+                    corrupt: bool = False) -> None:
         if count <= 0:
+            return
+        if corrupt:
+            body = self.sandbox._bytes_of(media)[start : start + count]
+            self.wfile.write(bytes(b ^ 0xFF for b in body))
             return
         if media.data is not None:
             self.wfile.write(media.data[start : start + count])

@@ -249,6 +249,11 @@ class Sandbox:
         assert media.path is not None
         return media.path.read_bytes()
 
+    def etag(self, media: _Media) -> str:
+        """A strong ETag that is the MD5 of the bytes, as storage gives a single-part
+        upload (so it also serves as a checksum)."""
+        return '"' + hashlib.md5(self._bytes_of(media)).hexdigest() + '"'
+
     def add_tts(self, run_id: int, media_name: str) -> None:
         with self._lock:
             self._state.tts[run_id] = media_name
