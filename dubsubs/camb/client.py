@@ -348,7 +348,7 @@ class CambClient:
             except TransportFailure as exc:
                 if last or not exc.retryable:
                     tries = f" (after {attempt + 1} attempts)" if attempt else ""
-                    raise TransportError(f"{label}{method} {shown}: {exc.reason}{tries}",
+                    raise TransportError(f"{label}{method} {shown}: {self._reason(exc)}{tries}",
                                          url=shown) from None
                 delay = policy.delay(attempt)
                 log.info("%s%s %s: %s; retrying in %.2fs", label, method, shown, exc.reason, delay)
@@ -366,6 +366,11 @@ class CambClient:
                 continue
             raise self._status_error(response, method, shown, label, attempt + 1, api)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _reason(self, failure: TransportFailure) -> str:
+        if failure.deadline:
+            return f"no complete answer within {self.deadline:g} s"
+        return failure.reason
 
     def _wait(self, delay: float, end: float, what_failed: str, shown: str) -> None:
         """Sleep before a retry, unless the wait would pass the call's deadline."""
@@ -434,7 +439,7 @@ class CambClient:
         try:
             data = response.body()
         except TransportFailure as exc:
-            raise TransportError(f"{where}: {exc.reason}", url=redact_url(url)) from None
+            raise TransportError(f"{where}: {self._reason(exc)}", url=redact_url(url)) from None
         except BodyTooLarge as exc:
             raise ApiError(f"{where}: {exc}", **common) from None
         try:

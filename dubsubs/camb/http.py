@@ -21,6 +21,7 @@ import socket
 import threading
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
@@ -38,10 +39,12 @@ class TransportFailure(Exception):
     """The request got no usable answer. ``reason`` is safe to print; ``retryable`` says
     whether trying again may help (a malformed URL will not get better)."""
 
-    def __init__(self, reason: str, *, retryable: bool = True) -> None:
+    def __init__(self, reason: str, *, retryable: bool = True, deadline: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.retryable = retryable
+        self.retryable = retryable and not deadline
+        #: True when the request's deadline cut it (the caller knows the figure to show).
+        self.deadline = deadline
 
 
 class BodyTooLarge(Exception):
@@ -175,7 +178,7 @@ class HttpResponse:
 
     def _failure(self, reason: str) -> TransportFailure:
         if self._watch is not None and self._watch.expired:
-            return TransportFailure(f"no complete answer within {self._deadline:g} s")
+            return TransportFailure("no complete answer within the deadline", deadline=True)
         return TransportFailure(reason)
 
     def release_deadline(self) -> None:
@@ -234,7 +237,7 @@ class HttpSession:
             )
         except requests.exceptions.InvalidURL:
             self._stop(watch)
-            raise TransportFailure("malformed URL", retryable=False) from None
+            raise TransportFailure(_malformed(url), retryable=False) from None
         except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
             self._stop(watch)
             raise TransportFailure("URL is not http or https", retryable=False) from None
@@ -244,11 +247,12 @@ class HttpSession:
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             self._stop(watch)
             if watch is not None and watch.expired:
-                raise TransportFailure(f"no complete answer within {deadline:g} s") from None
+                raise TransportFailure("no complete answer within the deadline",
+                                       deadline=True) from None
             raise TransportFailure(_reason(exc)) from None
         except ValueError:  # urllib's parsers on a malformed host (``http://[::1``)
             self._stop(watch)
-            raise TransportFailure("malformed URL", retryable=False) from None
+            raise TransportFailure(_malformed(url), retryable=False) from None
         finally:
             _current.watch = None
         return HttpResponse(response, watch, deadline)
@@ -257,6 +261,17 @@ class HttpSession:
     def _stop(watch: _Watch | None) -> None:
         if watch is not None:
             watch.cancel()
+
+
+def _malformed(url: str) -> str:
+    """Which URL was malformed: ours, or a redirect's ``Location`` (the HTTP library parses
+    it even when told not to follow it)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError:
+        return "malformed URL"
+    return "the answer redirects to a malformed location" if parts.hostname else "malformed URL"
 
 
 def _reason(exc: BaseException) -> str:
