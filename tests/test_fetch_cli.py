@@ -36,7 +36,7 @@ def test_fetch_writes_media_subtitles_and_manifest(sandbox: Sandbox, tmp_path: P
     assert result.stderr == ""
 
     one = tmp_path / "1001"
-    names = {p.name for p in one.iterdir()}
+    names = {p.name for p in one.iterdir()} - {".dubsubs.lock"}
     assert names == {"1001.mp4", "1001.audio.mp3", "manifest.json"} | subtitle_names("1001")
     assert (one / "1001.mp4").read_bytes() == sandbox.media_bytes("video.mp4")
     assert (one / "1001.audio.mp3").read_bytes() == sandbox.media_bytes("audio.mp3")
@@ -58,7 +58,7 @@ def test_fetch_writes_media_subtitles_and_manifest(sandbox: Sandbox, tmp_path: P
     assert any(e["kind"] == "media" for e in transcript["report"]["evidence"])
 
     two = tmp_path / "1002"
-    names_two = {p.name for p in two.iterdir()}
+    names_two = {p.name for p in two.iterdir()} - {".dubsubs.lock"}
     for tag in ("es-ES", "fr-FR"):
         assert {f"1002.{tag}.mp4", f"1002.{tag}.audio.mp3"} | subtitle_names(f"1002.{tag}") <= names_two
     assert [t["report"]["units"] for t in manifest(two)["transcripts"]] == ["ms", "ms"]

@@ -53,7 +53,7 @@ def _report(outcome: RunOutcome, quiet: bool) -> None:
     if outcome.ok and quiet:
         return
     if outcome.ok:
-        names = ", ".join(f["name"] for f in outcome.files)
+        names = ", ".join(f.name for f in outcome.files)
         media = ""
         if outcome.downloaded or outcome.skipped:
             media = f" ({outcome.downloaded} downloaded, {outcome.skipped} already complete)"
