@@ -21,8 +21,9 @@ from ._common import errors_exit
               help="Directory for the file, named <run_id>.<tag>.<ext>.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=600, show_default=True,
               help="Seconds to wait for the conversion task.")
-@click.option("--poll-interval", type=click.FloatRange(min=0), default=1.0, show_default=True,
-              help="First wait between status polls; it grows 1.5x per poll, up to 15 s.")
+@click.option("--poll-interval", type=click.FloatRange(min=0.5), default=1.0, show_default=True,
+              help="First wait between status polls (at least 0.5 s); it grows 1.5x per "
+                   "poll, up to 15 s.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @api_options
 def alt_format(run_id: int, language: str, output_format: str, output_dir: str, timeout: float,

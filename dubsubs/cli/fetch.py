@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..style import Preset
+from ..wording import printable
 from ._api import api_options, open_client
 from ._common import error_line, errors_exit, formats_option, units_option
 from ._style_options import style_options
@@ -57,11 +58,11 @@ def _report(outcome: RunOutcome, quiet: bool) -> None:
         media = ""
         if outcome.downloaded or outcome.skipped:
             media = f" ({outcome.downloaded} downloaded, {outcome.skipped} already complete)"
-        click.echo(f"run {outcome.run_id} -> {outcome.directory}: {names}{media}")
+        click.echo(printable(f"run {outcome.run_id} -> {outcome.directory}: {names}{media}"))
         for line in outcome.summaries:
-            click.echo(f"  {line}")
+            click.echo(f"  {printable(line)}")
         for warning in outcome.warnings:
-            click.echo(f"  warning: {warning}")
+            click.echo(f"  warning: {printable(warning)}")
         return
     for message in outcome.errors:
         error_line(message)
