@@ -7,7 +7,7 @@ temporary directory and deleted afterwards. Usage::
 
 Part 1 streams the same presigned URL with ``curl -s -o``, with
 ``curl | tee | sha256sum`` (the same work dubsubs does) and with
-``dubsubs.download.download`` (in a child process, which reports its own peak RSS,
+``dubsubs.camb.download.download`` (in a child process, which reports its own peak RSS,
 VmHWM), interleaved, best of ``--repeat`` each, and prints the throughput ratios. Part 2 fetches
 ``--runs`` sandbox runs (each with a 4 s video and audio, four subtitle formats) with a
 pool of 1 and of 8, with and without a simulated 20 ms latency on each media request.
@@ -28,17 +28,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dubsubs.client import CambClient
-from dubsubs.fetch import FetchOptions, fetch_runs
-from dubsubs.sandbox import Fault, Sandbox
+from dubsubs.camb.client import CambClient
+from dubsubs.camb.fetch import FetchOptions, fetch_runs
+from dubsubs.camb.sandbox import Fault, Sandbox
 
 CHILD = """
 import sys
 import time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from dubsubs.client import CambClient
-from dubsubs.download import download
+from dubsubs.camb.client import CambClient
+from dubsubs.camb.download import download
 client = CambClient("unused-key", "http://127.0.0.1:1/apis")
 start = time.perf_counter()
 got = download(client, sys.argv[1], Path(sys.argv[2]), "big")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -169,6 +169,8 @@ class Transcript:
 
     def __post_init__(self) -> None:
         if not isinstance(self.cues, tuple):
+            if isinstance(self.cues, str | bytes) or not isinstance(self.cues, Iterable):
+                raise TypeError(f"cues must be a sequence of Cue, got {type(self.cues).__name__}")
             object.__setattr__(self, "cues", tuple(self.cues))
         previous = -1
         for index, cue in enumerate(self.cues):

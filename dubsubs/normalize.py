@@ -420,6 +420,7 @@ def normalize(
     """
     if units not in ("auto", "s", "ms"):
         raise OptionError(f"units must be auto, s or ms, not {units!r}")
+    _check_media_duration(media_duration_ms)
     with gc_paused():
         return _normalize(_coerce(items), units, media_duration_ms, run_id, language)
 
@@ -459,6 +460,20 @@ def _stage(item: RawItem, scale: float, unit: Unit, rescaled_to: Unit | None, ra
         repairs.append(Repair(item.index, "dropped_empty", "no text"))
         return None
     return (start, end, text, speaker, item.index, voices)
+
+
+def _check_media_duration(value: object) -> None:
+    """``media_duration_ms`` is None or a finite, non-negative number of milliseconds that
+    a float can hold; anything else is the caller's mistake, named as such."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"media_duration_ms must be a number or None, got {type(value).__name__}")
+    if isinstance(value, int) and value > MAX_MS:
+        raise ValueError(f"media_duration_ms must be at most {MAX_MS}, got a larger int")
+    if not math.isfinite(value) or value < 0 or value > MAX_MS:
+        raise ValueError(
+            f"media_duration_ms must be a finite number from 0 to {MAX_MS}, got {value!r}")
 
 
 def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float | None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -25,6 +26,58 @@ def _current_umask() -> int:
 _FILE_MODE = 0o666 & ~_current_umask()
 
 
+#: Marks our temporary files (``.1001.srt.tmp-k3j9x0ab.part``): what a later run may delete
+#: as stale. Download parts (``.1001.<12 hex>.part``) are kept for resuming.
+TEMP_MARK = "tmp-"
+_STALE = re.compile(r"^\..+\.(tmp-)?[a-z0-9_]{8}\.part$")
+LOCK_NAME = ".dubsubs.lock"
+
+
+def clean_stale_temporaries(directory: PathLike) -> int:
+    """Delete the temporary files of our own naming that a killed process left in
+    ``directory`` (regular files or links, never followed); return how many. Call it only
+    while holding :func:`folder_lock`, so no live writer's file is taken."""
+    removed = 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    for entry in entries:
+        if _STALE.match(entry.name) and not entry.is_dir(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+@contextlib.contextmanager
+def folder_lock(directory: PathLike) -> Iterator[None]:
+    """Hold an exclusive lock on ``directory`` (a ``.dubsubs.lock`` file in it, locked with
+    ``flock``; released by the kernel if the process dies). A second process gets an
+    OutputError at once instead of sharing files. Where ``flock`` does not exist the block
+    runs unlocked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    path = Path(directory) / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise OutputError.cannot_write(path, exc) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise OutputError(
+                f"{directory}: another dubsubs process is writing this folder; "
+                "wait for it to finish") from None
+        yield
+    finally:
+        os.close(fd)
+
+
 def ensure_directory(path: PathLike) -> Path:
     """Create the directory ``path`` (and its parents) if missing; return it."""
     directory = Path(path)
@@ -42,7 +95,8 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{TEMP_MARK}", suffix=".part",
+                                        dir=target.parent)
         os.close(fd)
         os.chmod(tmp_name, _FILE_MODE)
     except OSError as exc:

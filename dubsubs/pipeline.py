@@ -1,13 +1,15 @@
 """The offline pipeline in one place: read -> normalise -> (conform) -> write, and
 read -> check for :func:`check_file`.
 
-``convert`` writes through :func:`write_outputs`; ``fetch`` renders with :func:`render_all`
-and names files with :func:`output_name` (it hashes the bytes it writes for the manifest),
-so a file named ``X.srt`` is produced the same way whichever command made it.
+``convert`` writes through :func:`write_outputs`; ``fetch`` renders each language with
+:func:`render_outputs` (the same names and texts) and writes the run's sets through the same
+:func:`dubsubs.output.write_text_set`, all or nothing, before its manifest. A file named
+``X.srt`` is produced the same way whichever command made it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from .normalize import Report, UnitsOption, normalize
 from .output import write_file_set
 from .style import CheckReport, Preset, StyleReport, conform
 from .style import check as check_cues
+from .wording import shorten
 
 
 def output_stem(base: str, raw: RawTranscript) -> str:
@@ -39,23 +42,99 @@ def output_name(stem: str, fmt: str) -> str:
     return f"{stem}{get_writer(fmt).extension}"
 
 
+#: Preset settings a writer also takes, when its options have a field of that name and
+#: the user set the setting: SCC and EBU STL count frames (``--fps``) and STL records the
+#: programme's start (``--start-timecode``).
+SHARED_SETTINGS = ("fps", "start_timecode")
+
+
+def writer_options(formats: Sequence[str], options: Mapping[str, Any] | None = None,
+                   preset: Preset | None = None) -> dict[str, Any]:
+    """The options each format's writer gets: the caller's for that format; else the
+    delivery spec's (the ``bbc`` preset's TTML styling) with the shared settings the
+    user gave (:data:`SHARED_SETTINGS`); else the writer's defaults (``None``)."""
+    chosen: dict[str, Any] = {}
+    for fmt in formats:
+        given = options.get(fmt) if options else None
+        if given is None and preset is not None:
+            writer = get_writer(fmt)
+            given = preset.options_for(writer.name)
+            if writer.options_type is not None:
+                names = {f.name for f in dataclasses.fields(writer.options_type)}  # type: ignore[arg-type]
+                shared = {name: getattr(preset, name) for name in SHARED_SETTINGS
+                          if name in names and name in preset.overridden}
+                if shared:
+                    given = (dataclasses.replace(given, **shared) if given is not None
+                             else writer.options(**shared))
+        chosen[fmt] = given
+    return chosen
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A transcript's files, rendered before anything is written: file name -> bytes
+    (text formats as UTF-8, binary ones such as EBU STL as they are), and what the
+    writers had to change (``scc: cue 3: ...``)."""
+
+    files: dict[str, bytes]
+    notes: tuple[str, ...] = ()
+
+
 def render_all(transcript: Transcript, formats: Sequence[str],
-               options: Mapping[str, Any] | None = None) -> dict[str, bytes]:
-    """Every requested format rendered to the bytes of its file (text formats as UTF-8,
-    binary ones such as EBU STL as they are), before anything is written: a failing
-    exporter leaves no partial set of files behind."""
-    options = options or {}
-    return {fmt: get_writer(fmt).render_bytes(transcript, options.get(fmt)) for fmt in formats}
+               options: Mapping[str, Any] | None = None,
+               preset: Preset | None = None) -> dict[str, bytes]:
+    """Every requested format rendered to the bytes of its file, before anything is
+    written: a failing writer leaves no partial set of files behind. ``preset`` supplies
+    the writer options its delivery spec sets (see :func:`writer_options`)."""
+    chosen = writer_options(formats, options, preset)
+    return {fmt: get_writer(fmt).render_bytes(transcript, chosen[fmt]) for fmt in formats}
+
+
+#: The longest stem written: a file name is at most 255 bytes on common file systems, and
+#: the extension and our temporary-file suffix need room beside it.
+MAX_STEM_BYTES = 200
+
+
+def check_stem(stem: object) -> str:
+    """``stem`` if it is a plain file name (no folder part, not ``.``/``..``, no NUL, at
+    most :data:`MAX_STEM_BYTES` bytes in UTF-8); else ValueError (TypeError if not a str)
+    naming ``stem``. Outputs can then never land outside their folder."""
+    if not isinstance(stem, str):
+        raise TypeError(f"stem must be a str, got {type(stem).__name__}")
+    if stem in ("", ".", "..") or any(c in stem for c in "/\\\x00") or Path(stem).is_absolute():
+        raise ValueError(f"stem must be a plain file name, got {stem!r}")
+    if len(stem.encode("utf-8", "surrogatepass")) > MAX_STEM_BYTES:
+        raise ValueError(f"stem must be at most {MAX_STEM_BYTES} bytes, got {shorten(stem, 40)!r}")
+    return stem
+
+
+def render_outputs(transcript: Transcript, stem: str, formats: Sequence[str] | None = None,
+                   options: Mapping[str, Any] | None = None,
+                   preset: Preset | None = None) -> Rendered:
+    """Each format's file, named ``stem`` + its extension, and the writers' notes; all
+    rendered before anything is written."""
+    check_stem(stem)
+    formats = list(formats or default_formats())
+    chosen = writer_options(formats, options, preset)
+    files: dict[str, bytes] = {}
+    notes: list[str] = []
+    for fmt in formats:
+        data, said = get_writer(fmt).render_with_notes(transcript, chosen[fmt])
+        files[output_name(stem, fmt)] = data
+        notes.extend(f"{fmt}: {note}" for note in said)
+    return Rendered(files, tuple(notes))
 
 
 def write_outputs(transcript: Transcript, directory: str | os.PathLike[str], stem: str,
                   formats: Sequence[str] | None = None,
-                  options: Mapping[str, Any] | None = None) -> list[Path]:
-    """Write ``stem.<ext>`` for each format into ``directory`` (atomically); return paths."""
-    formats = list(formats or default_formats())
-    rendered = render_all(transcript, formats, options)
+                  options: Mapping[str, Any] | None = None,
+                  preset: Preset | None = None) -> list[Path]:
+    """Write ``stem.<ext>`` for each format into ``directory`` as one set (all or nothing,
+    see :func:`dubsubs.output.write_file_set`); return the paths. ``stem`` must be a plain
+    file name (:func:`check_stem`)."""
+    rendered = render_outputs(transcript, stem, formats, options, preset)
     folder = Path(directory)
-    return write_file_set({folder / output_name(stem, fmt): data for fmt, data in rendered.items()})
+    return write_file_set({folder / name: data for name, data in rendered.files.items()})
 
 
 def fit_to_preset(transcript: Transcript,
@@ -85,6 +164,7 @@ class Converted:
     report: Report
     paths: tuple[Path, ...]
     style: StyleReport | None = None
+    notes: tuple[str, ...] = ()  # what the writers had to change, one line each
 
     def summary(self) -> str:
         return summary_line(self.report, self.style)
@@ -99,8 +179,10 @@ def convert_raw(raw: RawTranscript, directory: str | os.PathLike[str], stem: str
     and write every format."""
     transcript, report = normalize(raw, units, media_duration_ms)
     transcript, style = fit_to_preset(transcript, preset)
-    paths = write_outputs(transcript, directory, stem, formats, options)
-    return Converted(raw, transcript, report, tuple(paths), style)
+    rendered = render_outputs(transcript, stem, formats, options, preset)
+    folder = Path(directory)
+    paths = write_file_set({folder / name: data for name, data in rendered.files.items()})
+    return Converted(raw, transcript, report, tuple(paths), style, rendered.notes)
 
 
 # --------------------------------------------------------------------------- check

@@ -45,7 +45,7 @@ from .formats import read_parts
 from .model import RawTranscript
 from .output import write_text
 from .pipeline import file_cues
-from .redact import redact_text
+from .camb.redact import redact_text
 from .style import CheckReport, Preset, check, get_preset
 
 log = logging.getLogger("dubsubs.review")
@@ -611,7 +611,7 @@ def write_review(directory: Path | str, *, manifest: Mapping[str, Any] | None = 
 def manifest_entry(path: Path) -> dict[str, Any]:
     """The page's entry for a manifest's file list, in the shape of the others."""
     body = path.read_bytes()
-    return {"name": path.name, "role": REVIEW_ROLE, "stem": None, "language": None,
+    return {"name": path.name, "role": REVIEW_ROLE, "stem": "", "language": None,
             "size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
 
 

@@ -25,7 +25,7 @@ def ebu_tt_d_schema():  # type: ignore[no-untyped-def]
     return etree.XMLSchema(etree.parse(str(EBU_TT_D_XSD)))
 
 
-# --- API sandbox (dubsubs.sandbox): a real HTTP server on 127.0.0.1 for HTTP tests -------
+# --- API sandbox (dubsubs.camb.sandbox): a real HTTP server on 127.0.0.1 for HTTP tests -------
 
 
 class SleepRecorder:
@@ -41,7 +41,7 @@ class SleepRecorder:
 @pytest.fixture
 def sandbox():  # type: ignore[no-untyped-def]
     """A fresh sandbox per test, so faults and the request log never leak between tests."""
-    from dubsubs.sandbox import Sandbox
+    from dubsubs.camb.sandbox import Sandbox
 
     with Sandbox(api_key="test-key-7f3a9c2e51d4") as server:
         yield server
@@ -55,7 +55,7 @@ def sleeps() -> SleepRecorder:
 @pytest.fixture
 def client(sandbox, sleeps):  # type: ignore[no-untyped-def]
     """A CambClient on the sandbox whose retries wait for nothing but record each delay."""
-    from dubsubs.client import CambClient, RetryPolicy
+    from dubsubs.camb.client import CambClient, RetryPolicy
 
     with CambClient(
         sandbox.api_key,

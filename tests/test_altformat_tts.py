@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from dubsubs.altformat import PollPolicy, alt_format_url, fetch_alt_format
+from dubsubs.camb.altformat import PollPolicy, alt_format_url, fetch_alt_format
+from dubsubs.camb.client import CambClient, RetryPolicy
+from dubsubs.camb.sandbox import Fault, Sandbox
+from dubsubs.camb.tts import fetch_tts
 from dubsubs.cli import main
-from dubsubs.client import CambClient, RetryPolicy
 from dubsubs.errors import DownloadError, TaskError
 from dubsubs.languages import resolve
-from dubsubs.sandbox import Fault, Sandbox
-from dubsubs.tts import fetch_tts
 
 
 class FakeClock:
@@ -90,7 +91,7 @@ def test_unknown_status_keeps_polling_until_timeout() -> None:
 
 def test_alt_format_cli(sandbox: Sandbox, tmp_path: Path) -> None:
     result = cli(sandbox, "alt-format", "1002", "-l", "fr-FR", "-F", "flac", "-o", str(tmp_path),
-                 "--poll-interval", "0.01")
+                 "--poll-interval", "0.5")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "1002.fr-FR.flac").read_bytes()[:4] == b"fLaC"
     assert result.stderr.count("task PENDING") == 2
@@ -156,3 +157,18 @@ def test_tts_via_url_resumes_after_a_drop(sandbox: Sandbox, client: CambClient, 
     assert got.path == target and target.read_bytes() == sandbox.media_bytes("speech.flac")
     assert [r.range for r in sandbox.matching("GET", r"/media/")] == [None, "bytes=5000-"]
     assert [p.name for p in tmp_path.iterdir()] == ["speech.flac"]
+
+
+def test_poll_interval_has_a_floor_and_backs_off(sandbox: Sandbox) -> None:
+    """``--poll-interval 0`` once sent 69 polls in 3 s: the waits now start at 0.5 s at
+    least and grow; the CLI refuses an interval below the floor."""
+    waits: list[float] = []
+    sandbox.alt_polls = 4
+    with CambClient(sandbox.api_key, sandbox.url) as api:
+        alt_format_url(api, 1001, resolve("en-US"), "wav",
+                       PollPolicy(initial=0, factor=1.0, sleep=waits.append))
+    assert waits and waits[0] >= 0.5
+    assert all(b > a for a, b in itertools.pairwise(waits))
+    result = CliRunner().invoke(main, ["alt-format", "1001", "-l", "en-US", "-F", "wav",
+                                       "-o", "x", "--poll-interval", "0", "--sandbox"])
+    assert result.exit_code == 2 and "0.5" in result.output

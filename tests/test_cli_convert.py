@@ -221,3 +221,26 @@ def test_max_start_delay_option_reaches_the_preset(runner: CliRunner, tmp_path: 
         starts[delay] = [c["start"] for c in cues if c["text"].startswith("Then")]
     assert starts["0"] == [0.6]
     assert starts["500"] and 0.6 < starts["500"][0] <= 1.1
+
+
+def test_help_and_convert_start_without_requests(fixtures_dir: Path, tmp_path: Path) -> None:
+    """``dubsubs --help`` and ``convert`` never import the HTTP library: it is slow to load
+    and only the network commands need it."""
+    import subprocess
+    import sys
+
+    sample = fixtures_dir / "samples" / "episode3.json"
+    probe = (
+        "import sys\n"
+        "from dubsubs.cli import main\n"
+        "for args in (['--help'], ['fetch', '--help'], ['convert', sys.argv[1], '-o', sys.argv[2]]):\n"
+        "    try:\n"
+        "        main(args, standalone_mode=False)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('requests', 'urllib3')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, str(sample), str(tmp_path)],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]", out
+    assert (tmp_path / "episode3.srt").is_file()

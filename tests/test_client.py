@@ -11,13 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dubsubs.client import (
+from dubsubs.camb.client import (
     CambClient,
     RetryPolicy,
     parse_retry_after,
     plan_bulk_chunks,
     unique_run_ids,
 )
+from dubsubs.camb.redact import QUERY_MASK, redact_text, redact_url
+from dubsubs.camb.sandbox import Fault, Sandbox
 from dubsubs.errors import (
     ApiError,
     ApiValidationError,
@@ -28,8 +30,6 @@ from dubsubs.errors import (
     ServerError,
     TransportError,
 )
-from dubsubs.redact import QUERY_MASK, redact_text, redact_url
-from dubsubs.sandbox import Fault, Sandbox
 
 # ------------------------------------------------------------------ bulk planning
 
@@ -345,7 +345,7 @@ def test_api_key_is_not_forwarded_to_another_origin_on_redirect(
 ) -> None:  # type: ignore[no-untyped-def]
     """A redirect from the API to storage elsewhere (e.g. TTS bytes on a CDN) must not
     carry the x-api-key header there; requests only strips Authorization by itself."""
-    from dubsubs.tts import fetch_tts
+    from dubsubs.camb.tts import fetch_tts
 
     with Sandbox(host="localhost") as cdn:
         target = cdn.presign("speech.flac").replace("127.0.0.1", "localhost")

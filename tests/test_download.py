@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from dubsubs.client import CambClient
-from dubsubs.download import download, extension_for, is_complete, part_path
+from dubsubs.camb.client import CambClient
+from dubsubs.camb.download import download, extension_for, is_complete, part_path
+from dubsubs.camb.sandbox import Fault, Sandbox
 from dubsubs.errors import DownloadError
-from dubsubs.sandbox import Fault, Sandbox
 
 
 def sha(data: bytes) -> str:
@@ -88,17 +88,19 @@ def test_endless_drops_give_up_with_redacted_error_and_keep_part(
     # The first 1000 bytes arrived before the first drop; later answers were cut before
     # sending anything new (after_bytes counts from the start of each answer).
     assert part_path(tmp_path, "clip", url).exists()
-    assert [p.name for p in tmp_path.iterdir()] == [part_path(tmp_path, "clip", url).name]
+    kept = part_path(tmp_path, "clip", url).name
+    assert sorted(p.name for p in tmp_path.iterdir()) == [kept, kept + ".meta"]
 
 
 def test_part_left_by_an_earlier_run_is_resumed(
     client: CambClient, sandbox: Sandbox, video: tuple[str, bytes], tmp_path: Path
 ) -> None:
     url, data = video
-    part_path(tmp_path, "1001", url).write_bytes(data[:3000])
+    _interrupted_at(client, sandbox, url, tmp_path, 3000)
     got = download(client, url, tmp_path, "1001")
     assert got.sha256 == sha(data) and got.path.read_bytes() == data
-    assert [r.range for r in sandbox.matching("GET", r"/media/")] == ["bytes=3000-"]
+    resumed = sandbox.matching("GET", r"/media/")[-1]
+    assert resumed.range == "bytes=3000-" and resumed.status == 206
 
 
 def test_complete_file_is_not_downloaded_again(
@@ -136,7 +138,9 @@ def test_extension_from_content_type_else_url_path(
         ("audio/mpeg; charset=binary", "https://x/a", ".mp3"),
         ("audio/mp4", "https://x/a", ".m4a"),
         (None, "https://x/dir/file.WAV?sig=1", ".wav"),
-        ("application/octet-stream", "https://x/file.tar.gz", ".gz"),
+        ("application/octet-stream", "https://x/file.tar.gz", ".bin"),
+        (None, "https://x/video.srt?sig=1", ".bin"),  # a subtitle format's name: never
+        (None, "https://x/video.VTT", ".bin"),
         ("", "https://x/noext", ".bin"),
         (None, "https://x/evil.../", ".bin"),
     ],
@@ -196,7 +200,9 @@ def test_file_that_changes_between_resumes_is_fetched_whole_again(
 
     got = download(client, url, tmp_path, "clip", chunk_size=4096, progress=swap_once)
     assert got.path.read_bytes() == new and got.sha256 == sha(new)
-    assert [r.range for r in sandbox.matching("GET", r"/media/")] == [None, "bytes=5000-", None]
+    # If-Range carried the first answer's ETag: the server sent the new object whole.
+    assert [(r.range, r.status) for r in sandbox.matching("GET", r"/media/")] == [
+        (None, 200), ("bytes=5000-", 200)]
 
 
 def test_part_of_another_file_is_not_resumed_into_this_one(
@@ -224,7 +230,10 @@ def test_complete_part_is_finished_without_fetching_it_again(
     Ctrl-C) gets 416 for the rest; one byte's Range tells the total, so it is renamed
     instead of downloaded again from zero."""
     url, data = video
-    part_path(tmp_path, "1001", url).write_bytes(data)
+    _interrupted_at(client, sandbox, url, tmp_path, 3000)
+    with part_path(tmp_path, "1001", url).open("ab") as handle:
+        handle.write(data[3000:])  # as if stopped after the last chunk, before the rename
+    sandbox.reset_log()
     got = download(client, url, tmp_path, "1001")
     assert got.path == tmp_path / "1001.mp4" and got.sha256 == sha(data) and got.size == len(data)
     assert got.path.read_bytes() == data
@@ -236,7 +245,97 @@ def test_longer_stale_part_still_starts_over(
     client: CambClient, sandbox: Sandbox, video: tuple[str, bytes], tmp_path: Path
 ) -> None:
     url, data = video
+    _interrupted_at(client, sandbox, url, tmp_path, 3000)
     part_path(tmp_path, "1001", url).write_bytes(data + b"junk")
     got = download(client, url, tmp_path, "1001")
     assert got.path.read_bytes() == data and got.sha256 == sha(data)
     assert [r.range for r in sandbox.matching("GET", r"/media/")][-1] is None
+
+
+def _interrupted_at(client: CambClient, sandbox: Sandbox, url: str, directory: Path,
+                    cut: int) -> None:
+    """Leave a ``.part`` of ``cut`` bytes (and its recorded validator), as a download
+    stopped by a dropped connection leaves it."""
+    sandbox.add_fault(Fault(path=r"/media/", kind="drop", after_bytes=cut, times=1))
+    with pytest.raises(DownloadError):
+        download(client, url, directory, "1001", max_resumes=0)
+    assert part_path(directory, "1001", url).stat().st_size == cut
+
+
+def test_part_of_an_older_object_of_the_same_size_is_not_spliced(
+    client: CambClient, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Issue 8: a .part from an earlier version, resumed against a new version of the same
+    size, used to give old head + new tail with exit 0. If-Range with the recorded ETag
+    makes the server send the new object whole."""
+    old = b"A" * 20000
+    new = b"B" * 20000
+    url = sandbox.add_media("1001.mp4", old)
+    _interrupted_at(client, sandbox, url, tmp_path, 3000)
+    sandbox.add_media("1001.mp4", new)  # the object changed between two processes
+    sandbox.reset_log()
+    got = download(client, url, tmp_path, "1001")
+    assert got.path.read_bytes() == new and got.sha256 == sha(new)
+    [resumed] = sandbox.matching("GET", r"/media/")
+    assert resumed.range == "bytes=3000-" and resumed.status == 200
+
+
+def test_part_without_a_recorded_validator_starts_over(
+    client: CambClient, sandbox: Sandbox, video: tuple[str, bytes], tmp_path: Path
+) -> None:
+    url, data = video
+    part_path(tmp_path, "1001", url).write_bytes(b"X" * 3000)  # nothing proves what it is
+    got = download(client, url, tmp_path, "1001")
+    assert got.path.read_bytes() == data
+    assert [r.range for r in sandbox.matching("GET", r"/media/")] == [None]
+
+
+def test_checksum_from_the_server_is_verified(
+    client: CambClient, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """The sandbox's ETag is the MD5 of its bytes, as for a single-part upload: bytes that
+    arrive changed in transit with the right size are refused."""
+    url = sandbox.add_media("1001.mp4", b"V" * 5000)
+    sandbox.add_fault(Fault(path=r"/media/", kind="corrupt", times=1))
+    with pytest.raises(DownloadError, match="md5 checksum does not match"):
+        download(client, url, tmp_path, "1001")
+    assert not (tmp_path / "1001.mp4").exists()
+    assert [p.name for p in tmp_path.iterdir()] == []
+    got = download(client, url, tmp_path, "1001")  # the next attempt is clean
+    assert got.path.read_bytes() == b"V" * 5000
+
+
+def test_content_encoding_not_asked_for_is_refused(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A gateway that gzips media although identity was asked for: the bytes saved would
+    not be the media. Refused, and nothing is left named 1001.mp4."""
+    url = sandbox.add_media("1001.mp4", b"V" * 5000)
+    sandbox.add_fault(Fault(path=r"/media/", kind="gzip", times=1, force=True))
+    with CambClient(sandbox.api_key, sandbox.url) as api, \
+            pytest.raises(DownloadError, match="'gzip'-encoded bytes .* refused"):
+        download(api, url, tmp_path, "1001")
+    assert not (tmp_path / "1001.mp4").exists()
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_part_that_is_a_symlink_is_never_followed(
+    client: CambClient, sandbox: Sandbox, video: tuple[str, bytes], tmp_path: Path,
+    dangling: bool,
+) -> None:
+    url, data = video
+    outside = tmp_path / "outside.bin"
+    if not dangling:
+        outside.write_bytes(b"precious")
+    folder = tmp_path / "run"
+    folder.mkdir()
+    part = part_path(folder, "1001", url)
+    part.symlink_to(outside)
+    part.with_name(part.name + ".meta").symlink_to(tmp_path / "outside.meta")
+    got = download(client, url, folder, "1001")
+    assert got.path.read_bytes() == data and not got.path.is_symlink()
+    if dangling:
+        assert not outside.exists()
+    else:
+        assert outside.read_bytes() == b"precious"
+    assert not (tmp_path / "outside.meta").exists()

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from dubsubs.camb.sandbox import Fault, Sandbox
 from dubsubs.cli import main
 from dubsubs.formats import default_formats, get_writer
-from dubsubs.sandbox import Fault, Sandbox
 
 
 def run(sandbox: Sandbox, *args: str, key: str | None = None) -> Result:
@@ -36,7 +36,7 @@ def test_fetch_writes_media_subtitles_and_manifest(sandbox: Sandbox, tmp_path: P
     assert result.stderr == ""
 
     one = tmp_path / "1001"
-    names = {p.name for p in one.iterdir()}
+    names = {p.name for p in one.iterdir()} - {".dubsubs.lock"}
     assert names == {"1001.mp4", "1001.audio.mp3", "manifest.json", "review.html"} | subtitle_names("1001")
     assert (one / "1001.mp4").read_bytes() == sandbox.media_bytes("video.mp4")
     assert (one / "1001.audio.mp3").read_bytes() == sandbox.media_bytes("audio.mp3")
@@ -58,7 +58,7 @@ def test_fetch_writes_media_subtitles_and_manifest(sandbox: Sandbox, tmp_path: P
     assert any(e["kind"] == "media" for e in transcript["report"]["evidence"])
 
     two = tmp_path / "1002"
-    names_two = {p.name for p in two.iterdir()}
+    names_two = {p.name for p in two.iterdir()} - {".dubsubs.lock"}
     for tag in ("es-ES", "fr-FR"):
         assert {f"1002.{tag}.mp4", f"1002.{tag}.audio.mp3"} | subtitle_names(f"1002.{tag}") <= names_two
     assert [t["report"]["units"] for t in manifest(two)["transcripts"]] == ["ms", "ms"]
@@ -265,9 +265,9 @@ def test_sandbox_command_serves_until_stopped(tmp_path: Path) -> None:
 
 def test_terminal_progress_follows_runs_and_bytes(sandbox: Sandbox, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from dubsubs.camb.client import CambClient
+    from dubsubs.camb.fetch import FetchOptions, fetch_runs
     from dubsubs.cli.fetch import _TerminalProgress
-    from dubsubs.client import CambClient
-    from dubsubs.fetch import FetchOptions, fetch_runs
 
     labels: list[str] = []
     with CambClient(sandbox.api_key, sandbox.url) as api, _TerminalProgress(2) as progress:
@@ -397,9 +397,9 @@ def _big_run(sandbox: Sandbox) -> None:
 def test_cancel_stops_the_download_in_flight_and_skips_the_rest(sandbox: Sandbox, tmp_path: Path) -> None:
     import threading
 
-    from dubsubs.client import CambClient
-    from dubsubs.download import part_path
-    from dubsubs.fetch import FetchEvent, FetchOptions, fetch_runs
+    from dubsubs.camb.client import CambClient
+    from dubsubs.camb.download import part_path
+    from dubsubs.camb.fetch import FetchEvent, FetchOptions, fetch_runs
 
     _big_run(sandbox)
     cancel = threading.Event()
@@ -427,8 +427,8 @@ def test_ctrl_c_stops_downloads_in_flight(sandbox: Sandbox, tmp_path: Path) -> N
     import sys
     import threading
 
-    from dubsubs.client import CambClient
-    from dubsubs.fetch import FetchEvent, FetchOptions, fetch_runs
+    from dubsubs.camb.client import CambClient
+    from dubsubs.camb.fetch import FetchEvent, FetchOptions, fetch_runs
 
     if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():
         pytest.skip("needs POSIX signals delivered to the thread running the test")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import requests
 
-from dubsubs.sandbox import Fault, Sandbox, iter_faults
+from dubsubs.camb.sandbox import Fault, Sandbox, iter_faults
 
 
 def api(

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..api import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from ..camb.api import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from ..camb.redact import redacted_logging
 from ..errors import ConfigurationError
-from ..redact import redacted_logging
 
 if TYPE_CHECKING:
-    from ..client import CambClient
+    from ..camb.client import CambClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,10 +45,10 @@ def api_options(function: F) -> F:
 @contextlib.contextmanager
 def open_client(api_key: str | None, base_url: str | None, sandbox: bool) -> Iterator[CambClient]:
     """A client on the real API, or on a sandbox started for the duration of the block."""
-    from ..client import CambClient  # here, not at the top: requests is slow to import
+    from ..camb.client import CambClient  # here, not at the top: requests is slow to import
 
     if sandbox:
-        from ..sandbox import Sandbox
+        from ..camb.sandbox import Sandbox
 
         with Sandbox() as server, CambClient(server.api_key, server.url) as client, \
                 redacted_logging(client.redact):

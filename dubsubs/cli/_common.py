@@ -10,6 +10,7 @@ import click
 
 from ..errors import ConfigurationError, DubsubsError, OptionError
 from ..formats import ReadOptions, default_formats, writable
+from ..wording import printable
 
 
 def parse_formats(_ctx: click.Context | None, _param: click.Parameter | None,
@@ -63,8 +64,8 @@ def encoding_option(function: Any) -> Any:
 
 
 def error_line(message: str) -> None:
-    """One line on stderr, never a traceback."""
-    click.secho(f"error: {message}", fg="red", err=True)
+    """One line on stderr, never a traceback; control characters shown escaped."""
+    click.secho(f"error: {printable(message)}", fg="red", err=True)
 
 
 @contextlib.contextmanager

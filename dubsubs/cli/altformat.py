@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..api import ALT_FORMATS
+from ..camb.api import ALT_FORMATS
 from ._api import api_options, open_client
 from ._common import errors_exit
 
@@ -21,8 +21,9 @@ from ._common import errors_exit
               help="Directory for the file, named <run_id>.<tag>.<ext>.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=600, show_default=True,
               help="Seconds to wait for the conversion task.")
-@click.option("--poll-interval", type=click.FloatRange(min=0), default=1.0, show_default=True,
-              help="First wait between status polls; it grows 1.5x per poll, up to 15 s.")
+@click.option("--poll-interval", type=click.FloatRange(min=0.5), default=1.0, show_default=True,
+              help="First wait between status polls (at least 0.5 s); it grows 1.5x per "
+                   "poll, up to 15 s.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @api_options
 def alt_format(run_id: int, language: str, output_format: str, output_dir: str, timeout: float,
@@ -31,7 +32,7 @@ def alt_format(run_id: int, language: str, output_format: str, output_dir: str, 
     """Ask the API for RUN_ID's dub in LANGUAGE as FORMAT, wait for the conversion task
     (polling with backoff until it ends or --timeout passes), and download the file into
     OUTPUT_DIR as `<run_id>.<tag>.<ext>`, beside the subtitles `fetch` writes."""
-    from ..altformat import PollPolicy, fetch_alt_format
+    from ..camb.altformat import PollPolicy, fetch_alt_format
 
     def show(status: str) -> None:
         if not quiet:

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..style import Preset
+from ..wording import printable
 from ._api import api_options, open_client
 from ._common import error_line, errors_exit, formats_option, units_option
 from ._style_options import style_options
 
 if TYPE_CHECKING:
-    from ..fetch import FetchEvent, RunOutcome
+    from ..camb.fetch import FetchEvent, RunOutcome
 
 
 def _size(count: int | None) -> str:
@@ -53,15 +54,15 @@ def _report(outcome: RunOutcome, quiet: bool) -> None:
     if outcome.ok and quiet:
         return
     if outcome.ok:
-        names = ", ".join(f["name"] for f in outcome.files)
+        names = ", ".join(f.name for f in outcome.files)
         media = ""
         if outcome.downloaded or outcome.skipped:
             media = f" ({outcome.downloaded} downloaded, {outcome.skipped} already complete)"
-        click.echo(f"run {outcome.run_id} -> {outcome.directory}: {names}{media}")
+        click.echo(printable(f"run {outcome.run_id} -> {outcome.directory}: {names}{media}"))
         for line in outcome.summaries:
-            click.echo(f"  {line}")
+            click.echo(f"  {printable(line)}")
         for warning in outcome.warnings:
-            click.echo(f"  warning: {warning}")
+            click.echo(f"  warning: {printable(warning)}")
         return
     for message in outcome.errors:
         error_line(message)
@@ -101,8 +102,8 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
 
     Try it without a key: `dubsubs fetch 1001 1002 --sandbox -o out/`.
     """
-    from ..client import unique_run_ids
-    from ..fetch import FetchOptions, fetch_runs, read_ids_file  # requests: slow to import
+    from ..camb.client import unique_run_ids
+    from ..camb.fetch import FetchOptions, fetch_runs, read_ids_file  # requests: slow to import
 
     with errors_exit():
         given = list(run_ids) + (read_ids_file(ids_file) if ids_file else [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..api import API_KEY_ENV, BASE_URL_ENV
+from ..camb.api import API_KEY_ENV, BASE_URL_ENV
 
 
 @click.command("sandbox", short_help="Serve a local stand-in of the Camb.ai API on 127.0.0.1.")
@@ -27,7 +27,7 @@ def sandbox(port: int, api_key: str, faults: tuple[str, ...], alt_polls: int,
     run 2001) with small real media, the way the Camb.ai API does: key check, the bulk
     endpoint's 2-to-5 rule, presigned media URLs, Range requests, alt-format tasks. Runs
     until Ctrl-C. Point dubsubs at it with the two variables it prints."""
-    from ..sandbox import Sandbox, iter_faults
+    from ..camb.sandbox import Sandbox, iter_faults
 
     try:
         parsed = list(iter_faults(faults))

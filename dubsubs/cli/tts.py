@@ -22,7 +22,7 @@ def tts(run_id: int, output: str, via_url: bool, quiet: bool, api_key: str | Non
         base_url: str | None, sandbox: bool) -> None:
     """Stream TTS run RUN_ID's audio (FLAC) from `/tts-result` into OUTPUT, checking its
     length; with --url, fetch it from the presigned URL the API hands out instead."""
-    from ..tts import fetch_tts
+    from ..camb.tts import fetch_tts
 
     with errors_exit(), open_client(api_key, base_url, sandbox) as client:
         got = fetch_tts(client, run_id, Path(output), via_url=via_url)

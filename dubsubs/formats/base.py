@@ -79,6 +79,10 @@ class Format(Generic[OptionsT]):
     sniff: Callable[[bytes], bool] | None = None
     default: bool = False
     dumps_bytes: Callable[[Transcript, OptionsT], bytes] | None = None
+    #: For writers that must change what they write (a character the format cannot
+    #: carry, a caption that cannot load in time): the file and one line per change, so
+    #: the pipeline can report them. ``dumps``/``dumps_bytes`` give the same file alone.
+    encode: Callable[[Transcript, OptionsT], tuple[str | bytes, tuple[str, ...]]] | None = None
 
     @property
     def extension(self) -> str:
@@ -128,6 +132,15 @@ class Format(Generic[OptionsT]):
         if self.dumps_bytes is not None:
             return self.dumps_bytes(transcript, self._resolve(transcript, options, values))
         return self.render(transcript, options, **values).encode("utf-8")
+
+    def render_with_notes(self, transcript: Transcript, options: OptionsT | None = None,
+                          **values: Any) -> tuple[bytes, tuple[str, ...]]:
+        """The file's bytes and what the writer had to change to write it (empty for most
+        formats)."""
+        if self.encode is None:
+            return self.render_bytes(transcript, options, **values), ()
+        data, notes = self.encode(transcript, self._resolve(transcript, options, values))
+        return (data.encode("utf-8") if isinstance(data, str) else data), notes
 
     def _resolve(self, transcript: Transcript, options: OptionsT | None, values: dict[str, Any]) -> OptionsT:
         if not isinstance(transcript, Transcript):

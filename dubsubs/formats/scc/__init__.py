@@ -7,9 +7,16 @@ written by others; :mod:`.cea608` holds the 608 tables both use.
 
 from __future__ import annotations
 
+from ...model import Transcript
 from ..base import Format
 from .reader import read, sniff
 from .writer import Note, Replacement, SccOptions, SccPlan, dumps, plan
+
+
+def _encode(transcript: Transcript, options: SccOptions) -> tuple[str, tuple[str, ...]]:
+    result = plan(transcript, options)
+    return result.text, result.warnings
+
 
 FORMAT: Format[SccOptions] = Format(
     name="scc",
@@ -20,6 +27,7 @@ FORMAT: Format[SccOptions] = Format(
     read=read,
     sniff=sniff,
     default=False,
+    encode=_encode,
 )
 
 __all__ = ["FORMAT", "Note", "Replacement", "SccOptions", "SccPlan", "dumps", "plan", "read", "sniff"]

@@ -7,9 +7,16 @@ sharing a colour...). Not written unless asked for (``-f stl``).
 
 from __future__ import annotations
 
+from ...model import Transcript
 from ..base import Format
 from . import reader, writer
 from .writer import Encoded, StlOptions, encode
+
+
+def _encode(transcript: Transcript, options: StlOptions) -> tuple[bytes, tuple[str, ...]]:
+    result = writer.encode(transcript, options)
+    return result.data, tuple(result.warnings)
+
 
 FORMAT: Format[StlOptions] = Format(
     name="stl",
@@ -20,6 +27,7 @@ FORMAT: Format[StlOptions] = Format(
     sniff=reader.sniff,
     default=False,
     dumps_bytes=writer.dumps,
+    encode=_encode,
 )
 
 __all__ = ["FORMAT", "Encoded", "StlOptions", "encode"]

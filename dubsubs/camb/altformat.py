@@ -8,18 +8,22 @@ deadline.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import InputError, TaskError
+from ..languages import Language, resolve
+from ..wording import printable, shorten
 from .api import ALT_FORMATS
 from .client import CambClient
 from .download import Downloaded, download
-from .errors import InputError, TaskError
-from .languages import Language, resolve
 
 TERMINAL_FAILURES = ("ERROR", "TIMEOUT", "PAYMENT_REQUIRED")
+#: The shortest wait between two status polls, in seconds.
+MIN_POLL_INTERVAL = 0.5
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,18 @@ class PollPolicy:
     maximum: float = 15.0
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
     clock: Callable[[], float] = field(default=time.monotonic, compare=False)
+
+    def __post_init__(self) -> None:
+        # A zero interval sent 69 polls in 3 s: the waits never go below MIN_POLL_INTERVAL
+        # and always grow.
+        for name in ("timeout", "initial", "factor", "maximum"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not math.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        object.__setattr__(self, "initial", max(MIN_POLL_INTERVAL, float(self.initial)))
+        object.__setattr__(self, "factor", max(1.2, float(self.factor)))
+        object.__setattr__(self, "maximum", max(self.initial, float(self.maximum)))
 
 
 def alt_format_url(
@@ -53,11 +69,12 @@ def alt_format_url(
     task_id = answer.get("task_id")
     if not isinstance(task_id, str | int) or not str(task_id):
         raise InputError("alt-format answer has neither output_url nor task_id", source=what)
+    task_id = printable(shorten(str(task_id), 80))
     deadline = poll.clock() + poll.timeout
     delay = poll.initial
     while True:
         state = client.alt_format_status(str(task_id))
-        status = str(state.get("status") or "").upper()
+        status = printable(shorten(str(state.get("status") or ""), 40)).upper()
         if on_status is not None:
             on_status(status or "?")
         if status == "SUCCESS":

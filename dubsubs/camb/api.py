@@ -1,6 +1,6 @@
 """What dubsubs knows of the Camb.ai API without talking to it: the default base URL, the
 environment variables, the bulk endpoint's bounds and the alt-format names. Kept apart
-from :mod:`dubsubs.client` so that the CLI can build its options and help without
+from :mod:`dubsubs.camb.client` so that the CLI can build its options and help without
 importing ``requests``."""
 
 from __future__ import annotations

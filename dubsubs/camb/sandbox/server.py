@@ -19,26 +19,23 @@ request log to count what the client really sent.
 
 from __future__ import annotations
 
-import contextlib
-import gzip
 import hashlib
 import hmac
 import json
 import re
 import secrets
-import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import parse_qs, urlsplit
+from typing import Any
 
-__all__ = ["DEFAULT_DATA_DIR", "Fault", "RequestRecord", "Sandbox", "default_data_dir"]
+from .faults import Fault, RequestRecord
+from .handlers import Handler, _invalid, _missing, _path_int, _problem, _Reply
 
 ALT_FORMATS = ("flac", "wav", "mp3", "aac", "m4a", "mkv", "mp4", "mov", "mxf")
 MAX_LANGUAGE_ID = 151
@@ -54,63 +51,6 @@ CONTENT_TYPES = {
     ".mov": "video/quicktime",
     ".mxf": "application/mxf",
 }
-
-FaultKind = Literal["status", "drop", "slow", "ignore_range", "redirect", "gzip"]
-
-
-@dataclass
-class Fault:
-    """A misbehaviour applied to the next ``times`` requests whose path matches ``path``
-    (a regex searched in the path, query excluded) and, if given, ``method``.
-
-    - ``status``: answer ``status`` (JSON body), with ``Retry-After: retry_after`` if set.
-    - ``drop``: send the headers with the full Content-Length, ``after_bytes`` of the body
-      (default: half), then close the connection. Media and JSON answers alike.
-    - ``slow``: wait ``delay`` seconds before answering normally.
-    - ``ignore_range``: answer 200 with the whole body even to a Range request.
-    - ``redirect``: answer ``status`` (302 unless a 3xx is given) with ``Location: location``.
-    - ``gzip``: a media or TTS answer to a client that accepts gzip comes gzipped, whole
-      (``Content-Encoding: gzip``), as a gateway that compresses everything would send it.
-    """
-
-    path: str
-    kind: FaultKind = "status"
-    times: int = 1
-    status: int = 503
-    retry_after: str | None = None
-    after_bytes: int | None = None
-    delay: float = 0.0
-    method: str | None = None
-    location: str | None = None
-    hits: int = 0
-
-    def matches(self, method: str, path: str) -> bool:
-        if self.hits >= self.times:
-            return False
-        if self.method is not None and self.method.upper() != method:
-            return False
-        return re.search(self.path, path) is not None
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    """One request as the sandbox saw it. ``path`` excludes the query; ``query`` holds it."""
-
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    range: str | None
-    body: Any
-    status: int
-    fault: str | None = None
-    key_sent: bool = False
-
-    @property
-    def run_ids(self) -> list[Any]:
-        """The ``run_ids`` of a bulk call, else an empty list."""
-        if isinstance(self.body, dict) and isinstance(self.body.get("run_ids"), list):
-            return list(self.body["run_ids"])
-        return []
 
 
 @dataclass
@@ -142,30 +82,6 @@ def default_data_dir() -> Path:
 
 
 DEFAULT_DATA_DIR = "dubsubs/data/sandbox"
-
-
-class _Reply(Exception):
-    """Raised inside a handler to answer with a JSON error."""
-
-    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None):
-        super().__init__(status)
-        self.status = status
-        self.body = body
-        self.headers = headers or {}
-
-
-def _problem(loc: list[Any], msg: str, kind: str) -> dict[str, Any]:
-    """One entry of a FastAPI 422 ``detail`` list."""
-    return {"loc": loc, "msg": msg, "type": kind}
-
-
-def _missing(loc: list[Any]) -> dict[str, Any]:
-    return _problem(loc, "Field required", "missing")
-
-
-def _invalid(loc: list[Any], msg: str, kind: str) -> _Reply:
-    """A 422 answer in FastAPI's shape with one problem."""
-    return _Reply(422, {"detail": [_problem(loc, msg, kind)]})
 
 
 @dataclass
@@ -219,7 +135,8 @@ class Sandbox:
         #: The most requests the sandbox was answering at the same moment.
         self.max_in_flight = 0
         self._state = _State()
-        self._server = _Server((host, port), _make_handler(self))
+        self._server = _Server((host, port), Handler)
+        self._server.sandbox = self
         self._server.daemon_threads = True
         self._load(Path(data_dir) if data_dir is not None else default_data_dir())
         self._thread: threading.Thread | None = None
@@ -331,6 +248,11 @@ class Sandbox:
             return media.data
         assert media.path is not None
         return media.path.read_bytes()
+
+    def etag(self, media: _Media) -> str:
+        """A strong ETag that is the MD5 of the bytes, as storage gives a single-part
+        upload (so it also serves as a checksum)."""
+        return '"' + hashlib.md5(self._bytes_of(media)).hexdigest() + '"'
 
     def add_tts(self, run_id: int, media_name: str) -> None:
         with self._lock:
@@ -539,6 +461,7 @@ class Sandbox:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    sandbox: Sandbox
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         import sys
@@ -546,267 +469,3 @@ class _Server(ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
             return  # a client that hangs up is normal here (tests drop connections)
         super().handle_error(request, client_address)
-
-
-def _path_int(value: str, name: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise _invalid(["path", name], "Input should be a valid integer, unable to parse "
-                       "string as an integer", "int_parsing") from None
-
-
-_RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
-_SEND_CHUNK = 1 << 20
-
-
-def _make_handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms stalls
-        server_version = "dubsubs-sandbox"
-        sys_version = ""
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # the request log is kept in memory; nothing goes to stderr
-
-        def do_GET(self) -> None:
-            self._handle("GET")
-
-        def do_POST(self) -> None:
-            self._handle("POST")
-
-        def _handle(self, method: str) -> None:
-            sandbox._enter()
-            try:
-                self._handle_counted(method)
-            finally:
-                sandbox._leave()
-
-        def _handle_counted(self, method: str) -> None:
-            parts = urlsplit(self.path)
-            path = parts.path
-            query = parse_qs(parts.query)
-            self._pending: dict[str, Any] | None = {
-                "method": method,
-                "path": path,
-                "query": query,
-                "range": self.headers.get("Range"),
-                "body": None,
-                "fault": None,
-                "key_sent": self.headers.get("x-api-key") is not None,
-            }
-            try:
-                self._pending["body"] = self._read_body()
-                body = self._pending["body"]
-                if path.startswith("/media/"):
-                    sandbox.check_signature(path, query)
-                    fault = sandbox._take_fault(method, path)
-                    self._note_fault(fault)
-                    self._apply_fault(fault)
-                    media = sandbox.media(path[len("/media/") :])
-                    self._send_media(media, fault)
-                elif path.startswith("/apis/"):
-                    sandbox._check_key(self.headers.get("x-api-key"))
-                    fault = sandbox._take_fault(method, path)
-                    self._note_fault(fault)
-                    self._apply_fault(fault)
-                    self._route(method, path[len("/apis") :], query, body, fault)
-                else:
-                    raise _Reply(404, {"detail": "Not Found"})
-            except _Reply as reply:
-                self._send_json(reply.status, reply.body, reply.headers)
-            except (BrokenPipeError, ConnectionResetError):
-                self._log(499)
-                self.close_connection = True
-            finally:
-                self._log(500)  # only if nothing was answered
-
-        def _note_fault(self, fault: Fault | None) -> None:
-            if self._pending is not None and fault is not None:
-                self._pending["fault"] = fault.kind
-
-        def _log(self, status: int) -> None:
-            # Logged before the answer is written, so a client that has its answer can
-            # count on the request being in the log already.
-            pending, self._pending = self._pending, None
-            if pending is not None:
-                sandbox._record(RequestRecord(status=status, **pending))
-
-        def _read_body(self) -> Any:
-            length = int(self.headers.get("Content-Length") or 0)
-            if not length:
-                return None
-            raw = self.rfile.read(length)
-            try:
-                return json.loads(raw)
-            except ValueError:
-                raise _invalid(["body"], "JSON decode error", "json_invalid") from None
-
-        def _apply_fault(self, fault: Fault | None) -> None:
-            if fault is None:
-                return
-            if fault.kind == "slow":
-                time.sleep(max(0.0, min(fault.delay, 30.0)))
-            elif fault.kind == "redirect":
-                status = fault.status if 300 <= fault.status <= 399 else 302
-                raise _Reply(status, {"detail": "moved"}, {"Location": fault.location or "/"})
-            elif fault.kind == "status":
-                headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-                raise _Reply(
-                    fault.status, {"detail": f"sandbox fault: HTTP {fault.status}"}, headers
-                )
-
-        def _route(
-            self,
-            method: str,
-            path: str,
-            query: dict[str, list[str]],
-            body: Any,
-            fault: Fault | None,
-        ) -> int:
-            segments = [s for s in path.split("/") if s]
-            if method == "GET" and len(segments) == 2 and segments[0] == "dub-result":
-                return self._send_json(200, sandbox.api_dub_result(segments[1]), fault=fault)
-            if method == "POST" and segments == ["dubbing-results"]:
-                return self._send_json(200, sandbox.api_bulk(body), fault=fault)
-            if segments and segments[0] == "dub-alt-format":
-                if method == "POST" and len(segments) == 3:
-                    answer = sandbox.api_alt_format_create(segments[1], segments[2], body)
-                    return self._send_json(200, answer, fault=fault)
-                if method == "GET" and len(segments) == 2:
-                    return self._send_json(200, sandbox.api_alt_format_status(segments[1]), fault=fault)
-            if method == "GET" and len(segments) == 2 and segments[0] == "tts-result":
-                output_type = (query.get("output_type") or ["raw_bytes"])[0]
-                name, answer = sandbox.tts_media(segments[1], output_type)
-                if name is None:
-                    return self._send_json(200, answer, fault=fault)
-                return self._send_media(sandbox.media(name), fault, ranges=False)
-            raise _Reply(404 if method == "GET" else 405, {"detail": "Not Found"})
-
-        def _send_json(
-            self,
-            status: int,
-            body: Any,
-            headers: dict[str, str] | None = None,
-            fault: Fault | None = None,
-        ) -> int:
-            data = json.dumps(body).encode()
-            self._log(status)
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            if fault is not None and fault.kind == "drop":
-                cut = fault.after_bytes if fault.after_bytes is not None else len(data) // 2
-                self.wfile.write(data[: max(0, min(len(data) - 1, cut))])
-                self._cut_short()
-                return status
-            self.wfile.write(data)
-            return status
-
-        def _cut_short(self) -> None:
-            # The promised body is cut short: close so the client sees a short read.
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-
-        def _send_media(self, media: _Media, fault: Fault | None, ranges: bool = True) -> int:
-            accepts_gzip = "gzip" in (self.headers.get("Accept-Encoding") or "")
-            if fault is not None and fault.kind == "gzip" and accepts_gzip:
-                return self._send_gzipped(media)
-            total = media.size
-            start, end = 0, total - 1
-            status = 200
-            range_header = self.headers.get("Range")
-            honour_range = ranges and not (fault and fault.kind == "ignore_range")
-            if range_header and honour_range:
-                match = _RANGE.match(range_header.strip())
-                if match is not None and match.group(2) and int(match.group(2)) < int(match.group(1)):
-                    range_header = None  # invalid, so ignored (RFC 9110 14.1.1)
-            if range_header and honour_range:
-                if match is None or int(match.group(1)) >= total:
-                    self._log(416)
-                    self.send_response(416)
-                    self.send_header("Content-Range", f"bytes */{total}")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return 416
-                start = int(match.group(1))
-                if match.group(2):
-                    end = min(total - 1, int(match.group(2)))
-                status = 206
-            length = end - start + 1
-            self._log(status)
-            self.send_response(status)
-            self.send_header("Content-Type", media.content_type)
-            self.send_header("Content-Length", str(length))
-            self.send_header("Accept-Ranges", "bytes" if ranges else "none")
-            if status == 206:
-                self.send_header("Content-Range", f"bytes {start}-{end}/{total}")
-            self.end_headers()
-            send = length
-            if fault is not None and fault.kind == "drop":
-                send = min(
-                    length - 1, fault.after_bytes if fault.after_bytes is not None else length // 2
-                )
-                send = max(0, send)
-            self._write_body(media, start, send)
-            if send < length:
-                self._cut_short()
-            return status
-
-        def _send_gzipped(self, media: _Media) -> int:
-            data = gzip.compress(sandbox._bytes_of(media))
-            self._log(200)
-            self.send_response(200)
-            self.send_header("Content-Type", media.content_type)
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            return 200
-
-        def _write_body(self, media: _Media, start: int, count: int) -> None:
-            if count <= 0:
-                return
-            if media.data is not None:
-                self.wfile.write(media.data[start : start + count])
-                return
-            assert media.path is not None
-            with open(media.path, "rb") as handle:
-                self.connection.sendfile(handle, start, count)
-
-    return Handler
-
-
-def iter_faults(specs: Iterable[str]) -> Iterator[Fault]:
-    """Faults from command-line specs ``KIND:PATH_REGEX[:VALUE[:TIMES]]``, e.g.
-    ``status:/dub-result/:503:2``, ``status:/dubbing-results:429:1`` (Retry-After 1),
-    ``drop:/media/::3``, ``slow:/apis/:2.5:10``, ``ignore_range:/media/``."""
-    for spec in specs:
-        kind, _, rest = spec.partition(":")
-        path, _, rest = rest.partition(":")
-        value, _, times_text = rest.partition(":")
-        if kind not in ("status", "drop", "slow", "ignore_range") or not path:
-            raise ValueError(f"bad fault {spec!r}: use KIND:PATH_REGEX[:VALUE[:TIMES]]")
-        try:
-            re.compile(path)
-        except re.error as exc:
-            raise ValueError(f"bad fault {spec!r}: PATH_REGEX: {exc}") from None
-        try:
-            times = int(times_text) if times_text else 1
-            fault = Fault(path=path, kind=kind, times=times)  # type: ignore[arg-type]
-            if kind == "status" and value:
-                fault.status = int(value)
-                if fault.status == 429:
-                    fault.retry_after = "1"
-            elif kind == "slow" and value:
-                fault.delay = float(value)
-            elif kind == "drop" and value:
-                fault.after_bytes = int(value)
-        except ValueError:
-            raise ValueError(f"bad fault {spec!r}: VALUE and TIMES must be numbers") from None
-        yield fault

@@ -26,23 +26,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__
-from .camb.results import iter_results
+from .. import __version__
+from ..errors import DubsubsError, InputError
+from ..formats import default_formats, get_writer
+from ..media import probe_duration_ms
+from ..model import RawTranscript
+from ..normalize import UnitsOption, normalize
+from ..output import (
+    clean_stale_temporaries,
+    ensure_directory,
+    folder_lock,
+    write_file_set,
+    write_text,
+)
+from ..pipeline import check_stem, fit_to_preset, output_stem, render_outputs, summary_line
+from ..style import Preset
+from ..wording import printable, shorten
 from .client import CambClient, JsonDict, is_run_id
-from .download import Downloaded, download, is_complete
-from .errors import DubsubsError, InputError
-from .formats import default_formats, get_writer
-from .media import probe_duration_ms
-from .model import RawTranscript
-from .normalize import UnitsOption, normalize
-from .output import ensure_directory, write_bytes, write_text
-from .pipeline import fit_to_preset, output_name, output_stem, render_all, summary_line
+from .download import download, is_complete
 from .redact import redact_url
-from .review import review_run
-from .style import Preset
-from .wording import shorten
+from .results import iter_results
 
-log = logging.getLogger("dubsubs.fetch")
+log = logging.getLogger("dubsubs.camb.fetch")
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -74,13 +79,54 @@ class FetchEvent:
     outcome: RunOutcome | None = None
 
 
+@dataclass(frozen=True)
+class FileRecord:
+    """One file of a run as the manifest lists it: the one shape for media and subtitles.
+    ``source_url`` (media only) has no query string."""
+
+    name: str
+    role: str  # "video", "audio" or "subtitles.<format>"
+    stem: str
+    language: str | None
+    size: int
+    sha256: str
+    content_type: str | None = None
+    duration_ms: int | None = None
+    source_url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        if self.role.startswith("subtitles."):
+            for key in ("content_type", "duration_ms", "source_url"):
+                data.pop(key)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> FileRecord | None:
+        """The record an earlier manifest holds, or None if its shape is not one."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            record = cls(**{f.name: data.get(f.name)  # type: ignore[arg-type]  # checked below
+                            for f in dataclasses.fields(cls)})
+        except TypeError:
+            return None
+        texts = (record.name, record.role, record.stem, record.sha256)
+        if not all(isinstance(t, str) for t in texts) or isinstance(record.size, bool) \
+                or not isinstance(record.size, int):
+            return None
+        if record.duration_ms is not None and not isinstance(record.duration_ms, int):
+            return None
+        return record
+
+
 @dataclass
 class RunOutcome:
     """What happened to one run. ``errors`` empty means success."""
 
     run_id: int
     directory: Path
-    files: list[dict[str, Any]] = field(default_factory=list)
+    files: list[FileRecord] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -107,13 +153,21 @@ def _message(run_id: int, error: BaseException, redact: Callable[[str], str]) ->
     return text if text.startswith(prefix) else f"{prefix}: {text}"
 
 
-def read_manifest(directory: Path) -> dict[str, Any]:
-    """The manifest an earlier fetch left in ``directory``; empty if none or unreadable."""
+def read_manifest(directory: Path) -> dict[str, Any] | None:
+    """The manifest an earlier fetch left in ``directory``: empty if there is none, None
+    if it is unreadable (not UTF-8, not JSON, nested too deeply, not an object). Either
+    way nothing in it is trusted: files it lists are checked again by size and hash."""
     try:
-        data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = (directory / MANIFEST).read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
-    return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _previous_files(manifest: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -218,87 +272,155 @@ def _fetch_one(
     emit: Callable[[FetchEvent], None],
     slots: threading.BoundedSemaphore,
 ) -> None:
+    """One run, under a lock on its folder. Guarantees: a bad language (unreadable, a tag
+    that makes no file name, a name another language already has) fails that language
+    only; the run's subtitle files are written as one set, all or nothing; the manifest is
+    written last, also when the run is interrupted (so complete media is not fetched
+    again)."""
+    directory = outcome.directory
+    ensure_directory(directory)
+    with folder_lock(directory):
+        removed = clean_stale_temporaries(directory)
+        if removed:
+            log.info("run %d: removed %d stale temporary files", run_id, removed)
+        manifest = read_manifest(directory)
+        if manifest is None:
+            outcome.warnings.append(
+                f"{MANIFEST} was unreadable: treated as absent, files checked again by hash")
+        previous = _previous_files(manifest or {})
+        transcripts: list[dict[str, Any]] = []
+        try:
+            _fetch_parts(client, run_id, result, outcome, options, emit, slots, previous,
+                         transcripts)
+        except _Cancelled:
+            _write_manifest(directory, run_id, outcome, transcripts, status="interrupted")
+            raise
+        _write_manifest(directory, run_id, outcome, transcripts, review=options.review,
+                        preset=options.preset)
+
+
+def _write_manifest(directory: Path, run_id: int, outcome: RunOutcome,
+                    transcripts: list[dict[str, Any]], status: str | None = None,
+                    review: bool = False, preset: Preset | None = None) -> None:
+    """The manifest, last; with ``review``, the review page first, listed in it (a page
+    that cannot be built is a warning, never a lost run)."""
+    if review:
+        page = review_run(directory, _manifest(run_id, outcome, transcripts, status), preset)
+        if page.entry is not None:
+            record = FileRecord.from_dict(page.entry)
+            if record is not None:
+                outcome.files.append(record)
+        outcome.warnings.extend(page.warnings)
+    write_text(directory / MANIFEST,
+               json.dumps(_manifest(run_id, outcome, transcripts, status), indent=2, ensure_ascii=False) + "\n")
+
+
+def _manifest(run_id: int, outcome: RunOutcome, transcripts: list[dict[str, Any]],
+              status: str | None) -> dict[str, Any]:
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "generator": f"dubsubs {__version__}",
+        "run_id": run_id,
+        "status": status or ("ok" if outcome.ok else "failed"),
+        "errors": list(outcome.errors),
+        "files": [record.to_dict() for record in outcome.files],
+        "transcripts": transcripts,
+        "warnings": outcome.warnings,
+    }
+
+
+def _fetch_parts(
+    client: CambClient,
+    run_id: int,
+    result: JsonDict,
+    outcome: RunOutcome,
+    options: FetchOptions,
+    emit: Callable[[FetchEvent], None],
+    slots: threading.BoundedSemaphore,
+    previous: dict[tuple[str, str], dict[str, Any]],
+    transcripts: list[dict[str, Any]],
+) -> None:
     directory = outcome.directory
     source = f"run {run_id}"
-    parts: list[RawTranscript] = []
+    parts: list[tuple[RawTranscript, str]] = []
+    stems: dict[str, str] = {}  # case-folded stem -> the language that has it
     for part in iter_results(result, source):
         if isinstance(part, InputError):
             outcome.errors.append(_message(run_id, part, client.redact))
-        else:
-            parts.append(part)
+            continue
+        stem = output_stem(str(run_id), part)
+        shown = printable(repr(part.language))
+        try:
+            check_stem(stem)
+        except ValueError as error:
+            outcome.errors.append(f"{source}: language {shorten(shown, 40)}: {error}")
+            continue
+        other = stems.get(stem.casefold())
+        if other is not None:
+            outcome.errors.append(
+                f"{source}: languages {other} and {shown} both map to {stem}.*; "
+                f"{shown} is not written")
+            continue
+        stems[stem.casefold()] = shown
+        parts.append((part, stem))
     if not parts and not outcome.errors:
         outcome.errors.append(f"{source}: no transcript in the result")
     if not parts:
         return
-    ensure_directory(directory)
-    previous = _previous_files(read_manifest(directory))
-    transcripts: list[dict[str, Any]] = []
 
     files: list[_File] = []
     if options.media:
-        for index, part in enumerate(parts):
-            stem = output_stem(str(run_id), part)
+        for index, (part, stem) in enumerate(parts):
             for role, url, base in (
                 ("video", part.video_url, stem),
                 ("audio", part.audio_url, f"{stem}.audio"),
             ):
                 if url:
                     label = f"run {run_id}: {part.language + ' ' if part.language else ''}{role}"
-                    files.append(_File(index, role, url, base, previous.get((role, stem)), label))
-    fetched = _download_all(client, run_id, directory, files, options, emit, slots)
+                    files.append(_File(index, role, url, base, previous.get((role, stem)), label,
+                                       stem, part.language))
+    fetched = _download_all(client, run_id, directory, files, options, emit, slots, outcome)
+    # Listed in the order of the result (they were added as they finished).
+    outcome.files[:] = [got for got in fetched if isinstance(got, FileRecord)]
 
-    for index, part in enumerate(parts):
-        stem = output_stem(str(run_id), part)
+    subtitle_files: dict[str, bytes] = {}
+    records: list[FileRecord] = []
+    for index, (part, stem) in enumerate(parts):
         duration_ms: int | None = None
         if options.media:
             for file, got_or_error in zip(files, fetched, strict=True):
-                if file.part != index:
+                if file.part != index or isinstance(got_or_error, FileRecord):
+                    if file.part == index and isinstance(got_or_error, FileRecord) \
+                            and duration_ms is None:
+                        duration_ms = got_or_error.duration_ms
                     continue
-                role, url = file.role, file.url
-                if isinstance(got_or_error, DubsubsError):
-                    outcome.errors.append(_message(run_id, got_or_error, client.redact))
-                    continue
-                got = got_or_error
-                if got.skipped:
-                    outcome.skipped += 1
-                else:
-                    outcome.downloaded += 1
-                probed = probe_duration_ms(got.path)
-                if duration_ms is None:
-                    duration_ms = probed
-                outcome.files.append({
-                    "name": got.name, "role": role, "stem": stem, "language": part.language,
-                    "size": got.size, "sha256": got.sha256, "content_type": got.content_type,
-                    "duration_ms": probed, "source_url": redact_url(url),
-                })
+                outcome.errors.append(_message(run_id, got_or_error, client.redact))
         else:
             # Media from an earlier fetch stays listed (and keeps serving as evidence).
             for role in ("video", "audio"):
                 entry = previous.get((role, stem))
-                if entry is not None and is_complete(directory, entry):
-                    outcome.files.append(entry)
-                    kept = entry.get("duration_ms")
-                    if duration_ms is None and isinstance(kept, int):
-                        duration_ms = kept
+                record = FileRecord.from_dict(entry) if entry is not None else None
+                if record is not None and is_complete(directory, entry):
+                    outcome.files.append(record)
+                    if duration_ms is None and record.duration_ms is not None:
+                        duration_ms = record.duration_ms
         missing = [r for r, u in (("video", part.video_url), ("audio", part.audio_url)) if not u]
         try:
             transcript, report = normalize(
                 part, options.units, duration_ms, run_id=str(run_id), language=part.language
             )
             transcript, style = fit_to_preset(transcript, options.preset)
-            rendered = render_all(transcript, options.formats or ())
+            rendered = render_outputs(transcript, stem, options.formats or (), preset=options.preset)
         except DubsubsError as error:
             outcome.errors.append(_message(run_id, error, client.redact))
             continue
-        for fmt, data in rendered.items():  # bytes: written, sized and hashed
-            name = output_name(stem, fmt)
-            write_bytes(directory / name, data)
-            outcome.files.append({
-                "name": name, "role": f"subtitles.{fmt}", "stem": stem,
-                "language": part.language, "size": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-            })
-        warnings = [f"{stem}: {w}" for w in report.warnings]
+        for name, data in rendered.files.items():  # bytes: written, sized and hashed as they are
+            subtitle_files[name] = data
+            records.append(FileRecord(
+                name=name, role=f"subtitles.{Path(name).suffix.lstrip('.')}", stem=stem,
+                language=part.language, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+            ))
+        warnings = [f"{stem}: {w}" for w in (*report.warnings, *rendered.notes)]
         if missing and options.media:
             warnings.append(f"{stem}: the result has no {' or '.join(missing)} URL")
         outcome.warnings.extend(warnings)
@@ -309,22 +431,15 @@ def _fetch_one(
             "summary": summary, "report": report.to_dict(),
             "style": style.to_dict() if style is not None else None,
         })
-
-    manifest = {
-        "manifest_version": MANIFEST_VERSION,
-        "generator": f"dubsubs {__version__}",
-        "run_id": run_id,
-        "status": "ok" if outcome.ok else "failed",
-        "errors": list(outcome.errors),
-        "files": outcome.files,
-        "transcripts": transcripts,
-        "warnings": outcome.warnings,
-    }
-    if options.review:  # listed in the manifest (which holds these very lists); a failure is a warning
-        page = review_run(directory, manifest, options.preset)
-        outcome.files.extend([page.entry] if page.entry else [])
-        outcome.warnings.extend(page.warnings)
-    write_text(directory / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    media_names = {record.name.casefold() for record in outcome.files}
+    for name in list(subtitle_files):
+        if name.casefold() in media_names:  # cannot happen with the allow-list; checked
+            outcome.errors.append(f"{source}: {name} is both media and subtitles")
+            del subtitle_files[name]
+    records = [r for r in records if r.name in subtitle_files]
+    # One set for the whole run, as convert writes one: all or nothing, before the manifest.
+    write_file_set({directory / name: data for name, data in subtitle_files.items()})
+    outcome.files.extend(records)
 
 
 @dataclass(frozen=True)
@@ -337,6 +452,8 @@ class _File:
     base: str
     previous: dict[str, Any] | None
     label: str
+    stem: str = ""
+    language: str | None = None
 
 
 def _download_all(
@@ -347,30 +464,55 @@ def _download_all(
     options: FetchOptions,
     emit: Callable[[FetchEvent], None],
     slots: threading.BoundedSemaphore,
-) -> list[Downloaded | DubsubsError]:
+    outcome: RunOutcome,
+) -> list[FileRecord | DubsubsError]:
     """Every file of a run, side by side, each holding one of the ``--jobs`` slots while it
-    downloads; results in the order of ``files``."""
+    downloads; results in the order of ``files``. Each finished file is added to
+    ``outcome.files`` at once, so a manifest written on interruption lists it. If the
+    fetch is cancelled, the files in flight stop and :class:`_Cancelled` is raised once
+    all have."""
+    lock = threading.Lock()
+    cancelled = threading.Event()
 
-    def one(file: _File) -> Downloaded | DubsubsError:
+    def one(file: _File) -> FileRecord | DubsubsError | None:
         def progress(done: int, total: int | None) -> None:
             emit(FetchEvent("bytes", run_id, name=file.base, done=done, total=total))
 
-        with slots:
-            try:
-                got = download(
-                    client, file.url, directory, file.base, previous=file.previous,
-                    chunk_size=options.chunk_size, progress=progress, what=file.label,
-                )
-            except DubsubsError as error:
-                return error
-        emit(FetchEvent("file", run_id, name=got.name, done=got.size, total=got.size,
-                        skipped=got.skipped))
-        return got
+        try:
+            with slots:
+                try:
+                    got = download(
+                        client, file.url, directory, file.base, previous=file.previous,
+                        chunk_size=options.chunk_size, progress=progress, what=file.label,
+                    )
+                except DubsubsError as error:
+                    return error
+            record = FileRecord(
+                name=got.name, role=file.role, stem=file.stem, language=file.language,
+                size=got.size, sha256=got.sha256, content_type=got.content_type,
+                duration_ms=probe_duration_ms(got.path), source_url=redact_url(file.url),
+            )
+            with lock:
+                outcome.files.append(record)
+                if got.skipped:
+                    outcome.skipped += 1
+                else:
+                    outcome.downloaded += 1
+            emit(FetchEvent("file", run_id, name=got.name, done=got.size, total=got.size,
+                            skipped=got.skipped))
+            return record
+        except _Cancelled:
+            cancelled.set()
+            return None
 
     if len(files) <= 1:
-        return [one(file) for file in files]
-    with ThreadPoolExecutor(max_workers=len(files), thread_name_prefix="dubsubs-file") as pool:
-        return list(pool.map(one, files))
+        results = [one(file) for file in files]
+    else:
+        with ThreadPoolExecutor(max_workers=len(files), thread_name_prefix="dubsubs-file") as pool:
+            results = list(pool.map(one, files))
+    if cancelled.is_set():
+        raise _Cancelled
+    return [r for r in results if r is not None]
 
 
 def read_ids_file(path: Path | str) -> list[str]:

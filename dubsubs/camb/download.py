@@ -1,35 +1,43 @@
 """Streaming media downloads that survive a dropped connection.
 
 A file is streamed in large chunks into ``.NAME.<url-hash>.part`` beside its target (see
-:func:`part_path`), hashed (sha256)
-as it arrives, and renamed into place only when its size matches what the server
-announced. After a dropped connection or a short body the download resumes with a Range
-request from the bytes already on disk (they are hashed first); a server that ignores the
-Range and answers 200 makes it start again from zero. A file that an earlier manifest
-lists with the same size and sha256 is not fetched again.
+:func:`part_path`), hashed (sha256) as it arrives, and renamed into place only when its
+size matches what the server announced and every checksum it sent matches. The object's
+validator (strong ETag or Last-Modified) is recorded beside the part (``.part.meta``);
+after a dropped connection, or in a later process, the download resumes with a Range
+request and ``If-Range`` carrying it, so a changed object comes back whole and the file
+starts again from zero. A part with no recorded validator starts over. A file that an
+earlier manifest lists with the same size and sha256 is not fetched again.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import hashlib
+import json
 import os
 import queue
 import re
+import stat
 import threading
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import requests
-import urllib3
-
+from ..errors import ApiError, DownloadError, OutputError
+from ..output import atomic_path, ensure_directory
+from ..wording import printable
 from .client import CambClient
-from .errors import ApiError, DownloadError, OutputError
-from .output import atomic_path, ensure_directory
+from .http import HttpResponse, TransportFailure
 from .redact import redact_url
+
+#: Not on every platform; where missing, links are caught by lstat before each use.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 CHUNK_SIZE = 1 << 20
 MAX_RESUMES = 5
@@ -58,7 +66,6 @@ EXTENSIONS = {
     "audio/webm": ".weba",
 }
 _GENERIC_TYPES = {"application/octet-stream", "binary/octet-stream", ""}
-_SAFE_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+|\*)$")
 
 Progress = Callable[[int, "int | None"], None]
@@ -82,14 +89,19 @@ class Downloaded:
         return self.path.name
 
 
+#: The only extensions a media file may get: never one a subtitle format owns, so a video
+#: whose URL ends in ``.srt`` cannot take the subtitles' name.
+MEDIA_EXTENSIONS = frozenset({*EXTENSIONS.values(), ".mxf", ".wma", ".opus", ".avi", ".ts"})
+
+
 def extension_for(content_type: str | None, url: str) -> str:
     """The file extension: from ``content_type`` if it names a media type we know, else
-    from the URL path, else ``.bin``."""
+    from the URL path if that is in :data:`MEDIA_EXTENSIONS`, else ``.bin``."""
     media_type = (content_type or "").split(";")[0].strip().lower()
     if media_type in EXTENSIONS:
         return EXTENSIONS[media_type]
     suffix = PurePosixPath(unquote(urlsplit(url).path)).suffix.lower()
-    if _SAFE_SUFFIX.match(suffix):
+    if suffix in MEDIA_EXTENSIONS:
         return suffix
     return ".bin"
 
@@ -146,26 +158,136 @@ def _parse_content_range(value: str | None) -> tuple[int, int | None] | None:
     return int(match.group(1)), total
 
 
-def _remote_size(client: CambClient, url: str, label: str) -> tuple[int, str | None] | None:
-    """The file's total size and Content-Type, from a one-byte Range request; ``None`` if
-    the server does not say."""
+def _remote_size(client: CambClient, url: str,
+                 label: str) -> tuple[int, str | None, str | None] | None:
+    """The file's total size, Content-Type and validator, from a one-byte Range request;
+    ``None`` if the server does not say."""
     try:
         response = client.request(
             "GET", url, headers={"Range": "bytes=0-0", "Accept-Encoding": "identity"},
-            stream=True, api=False, what=label,
+            api=False, what=label,
         )
     except ApiError:
         return None
     with response:  # closed unread: a server that ignored the Range must not send it all
         content_range = _parse_content_range(response.headers.get("Content-Range"))
-        if response.status_code == 206 and content_range is not None and content_range[1]:
-            return content_range[1], response.headers.get("Content-Type")
+        if response.status == 206 and content_range is not None and content_range[1]:
+            return content_range[1], response.headers.get("Content-Type"), _validator(response)
     return None
 
 
-def _content_length(response: requests.Response) -> int | None:
+def _content_length(response: HttpResponse) -> int | None:
     value = response.headers.get("Content-Length")
     return int(value) if value and value.isdigit() else None
+
+
+def _validator(response: HttpResponse) -> str | None:
+    """What ``If-Range`` may carry to prove the object unchanged: a strong ETag, else
+    Last-Modified (RFC 9110 13.1.5; a weak ETag cannot be used)."""
+    etag = (response.headers.get("ETag") or "").strip()
+    if etag and not etag.startswith("W/"):
+        return etag
+    return (response.headers.get("Last-Modified") or "").strip() or None
+
+
+def _meta_path(part: Path) -> Path:
+    return part.with_name(part.name + ".meta")
+
+
+def _read_meta(part: Path) -> dict[str, Any]:
+    """The validator and total recorded beside ``part`` when it was started; empty when
+    missing, unreadable or a link (then the part cannot be proven and starts over)."""
+    meta = _meta_path(part)
+    try:
+        if not stat.S_ISREG(os.lstat(meta).st_mode):
+            return {}
+        data = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_meta(part: Path, validator: str | None, total: int | None) -> None:
+    meta = _meta_path(part)
+    with contextlib.suppress(OSError):
+        if os.path.islink(meta):
+            meta.unlink()
+        fd = os.open(meta, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"validator": validator, "total": total}, handle)
+
+
+def _drop_part(part: Path) -> None:
+    for path in (part, _meta_path(part)):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _regular_or_absent(part: Path) -> bool:
+    """True if ``part`` is a regular file or absent. A link or anything else at our own
+    temporary name is removed (never followed) and counts as absent."""
+    try:
+        mode = os.lstat(part).st_mode
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    with contextlib.suppress(OSError):
+        part.unlink()
+    return True
+
+
+_CHECKSUM_HEADERS = ("x-amz-checksum-sha256", "x-amz-checksum-sha1", "x-amz-checksum-crc32",
+                     "Content-MD5")
+_MD5_ETAG = re.compile(r'^"?([0-9a-fA-F]{32})"?$')
+
+
+def expected_checksums(headers: Mapping[str, str], whole: bool) -> dict[str, str]:
+    """Checksums of the whole object the server vouched for, as ``{algorithm: hex}``:
+    ``x-amz-checksum-*`` (full-object, base64), ``Content-MD5`` (only on a whole-body 200:
+    on a 206 it covers the part) and an ETag that is a plain MD5 (a single-part upload; a
+    multipart ETag has a ``-N`` suffix and is no checksum)."""
+    found: dict[str, str] = {}
+    for name in _CHECKSUM_HEADERS:
+        value = (headers.get(name) or "").strip()
+        if not value or (name == "Content-MD5" and not whole):
+            continue
+        if name.startswith("x-amz-checksum-") and \
+                (headers.get("x-amz-checksum-type") or "FULL_OBJECT").upper() != "FULL_OBJECT":
+            continue
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (ValueError, binascii.Error):
+            continue
+        found[name.rsplit("-", 1)[-1].lower()] = raw.hex()
+    match = _MD5_ETAG.match((headers.get("ETag") or "").strip())
+    if match and "md5" not in found:
+        found["md5"] = match.group(1).lower()
+    return found
+
+
+def _verify(part: Path, sha256_hex: str, expected: Mapping[str, str], chunk_size: int) -> str | None:
+    """The first algorithm whose checksum does not match the file, else None."""
+    for algorithm, want in expected.items():
+        if algorithm == "sha256":
+            got = sha256_hex
+        elif algorithm == "crc32":
+            crc = 0
+            with open(part, "rb") as handle:
+                for block in iter(lambda: handle.read(chunk_size), b""):
+                    crc = zlib.crc32(block, crc)
+            got = crc.to_bytes(4, "big").hex()
+        elif algorithm in ("md5", "sha1"):
+            digest = hashlib.new(algorithm)
+            _hash_into(part, digest, chunk_size)
+            got = digest.hexdigest()
+        else:
+            continue
+        if got != want:
+            return algorithm
+    return None
 
 
 def download(
@@ -183,9 +305,16 @@ def download(
     """Fetch ``url`` into ``directory/base_name + extension``.
 
     ``previous`` is this file's entry in an earlier manifest; if the file it names is on
-    disk with the same size and sha256, nothing is requested. Raises
-    :class:`~dubsubs.errors.DownloadError` (message redacted) when the file cannot be
-    completed after ``max_resumes`` resumptions or comes back the wrong size.
+    disk with the same size and sha256, nothing is requested.
+
+    Guarantees: bytes kept from an earlier attempt are resumed only with ``If-Range`` and
+    the validator (strong ETag or Last-Modified) recorded when they were fetched, so a
+    changed object comes back whole (200) and restarts the file: no old head on a new tail.
+    The final size must equal the announced total, and every checksum the server sent
+    (see :func:`expected_checksums`) must match. A ``Content-Encoding`` we did not ask for
+    is refused. The partial file is opened with ``O_NOFOLLOW``: a link at its name is
+    removed, never written through, and never renamed into place. Raises
+    :class:`~dubsubs.errors.DownloadError` (message redacted) otherwise.
     """
     ensure_directory(directory)
     shown = redact_url(url)
@@ -204,27 +333,35 @@ def download(
     part = part_path(directory, base_name, url)
     digest = hashlib.sha256()
     offset = 0
+    meta = _read_meta(part)
+    validator = meta.get("validator") if isinstance(meta.get("validator"), str) else None
+    total: int | None = meta.get("total") if isinstance(meta.get("total"), int) else None
+    if not _regular_or_absent(part):
+        raise DownloadError(f"{label}: cannot use the partial file {part.name}")
     if part.exists():
-        # An earlier run was interrupted: keep its bytes, hash them, ask for the rest.
-        offset = _hash_into(part, digest, chunk_size)
+        if validator is None:
+            _drop_part(part)  # bytes of an object we cannot identify: start over
+            total = None
+        else:
+            # An earlier attempt was interrupted: keep its bytes, hash them, ask for the rest.
+            offset = _hash_into(part, digest, chunk_size)
     resumes = 0
     content_type: str | None = None
-    total: int | None = None
+    expected: dict[str, str] = {}
 
     def restart() -> None:
-        nonlocal offset, digest
-        offset = 0
+        nonlocal offset, digest, validator, total
+        offset, validator, total = 0, None, None
         digest = hashlib.sha256()
-        with contextlib.suppress(OSError):
-            part.unlink()
+        _drop_part(part)
 
     while True:
         try:
-            response = client.open_media(url, start=offset, what=label)
+            response = client.open_media(url, start=offset, if_range=validator, what=label)
         except ApiError as exc:
             if exc.status == 416 and offset:
                 remote = _remote_size(client, url, label)
-                if remote is not None and remote[0] == offset:
+                if remote is not None and remote[0] == offset and remote[2] == validator:
                     content_type = remote[1]  # every byte is here already (hashed above)
                     break
                 restart()  # what we kept is not a prefix of this file any more
@@ -234,16 +371,24 @@ def download(
                 continue
             raise DownloadError(str(exc)) from exc
         with response:
+            if response.content_encoding != "identity":
+                # Bytes we did not ask to be encoded: their offsets are not file offsets
+                # and saved as they are they would not be the media.
+                raise DownloadError(
+                    f"{label}: {shown}: the server sent {printable(response.content_encoding)!r}"
+                    "-encoded bytes though identity was asked for; refused")
             content_type = response.headers.get("Content-Type")
             length = _content_length(response)
-            if offset and response.status_code == 206:
+            seen = _validator(response)
+            if offset and response.status == 206:
                 content_range = _parse_content_range(response.headers.get("Content-Range"))
-                # Another total than the one announced before means another file: its
-                # tail must not be spliced onto the bytes we kept.
+                # Another total or validator than before means another object: its tail
+                # must not be spliced onto the bytes we kept.
                 if (
                     content_range is None
                     or content_range[0] != offset
                     or (total is not None and content_range[1] not in (None, total))
+                    or (seen is not None and seen != validator)
                 ):
                     response.close()
                     restart()
@@ -254,8 +399,12 @@ def download(
                 total = content_range[1]
             else:
                 if offset:
-                    restart()  # the server ignored our Range and sent the whole file
+                    restart()  # a changed object (If-Range failed), or Range ignored
                 total = length
+                validator = seen
+                _write_meta(part, validator, total)
+            expected = expected_checksums(response.headers, whole=response.status == 200) \
+                or expected
             interrupted = _stream_into(response, part, offset, digest, chunk_size, progress, total)
             offset = part.stat().st_size if part.exists() else 0
         if total is not None and offset > total:
@@ -274,27 +423,36 @@ def download(
             continue
         break
 
+    sha256_hex = digest.hexdigest()
+    if not _regular_or_absent(part):
+        raise DownloadError(f"{label}: cannot use the partial file {part.name}")
+    try:
+        if not part.exists():
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666)
+            os.close(fd)
+        mismatch = _verify(part, sha256_hex, expected, chunk_size)
+    except OSError as exc:
+        raise OutputError.cannot_write(part, exc) from exc
+    if mismatch is not None:
+        _drop_part(part)
+        raise DownloadError(
+            f"{label}: {shown}: {mismatch} checksum does not match what the server announced;"
+            " the file was discarded")
     extension = extension_for(content_type, url)
     target = directory / f"{base_name}{extension}"
     try:
-        if not part.exists():
-            part.touch()
+        if not stat.S_ISREG(os.lstat(part).st_mode):
+            raise DownloadError(f"{label}: cannot use the partial file {part.name}")
         os.replace(part, target)
     except OSError as exc:
         raise OutputError.cannot_write(target, exc) from exc
-    return Downloaded(target, offset, digest.hexdigest(), content_type, shown, resumes=resumes)
-
-
-_READ_ERRORS = (
-    requests.RequestException,
-    urllib3.exceptions.HTTPError,
-    ConnectionError,
-    TimeoutError,
-)
+    with contextlib.suppress(OSError):
+        _meta_path(part).unlink()
+    return Downloaded(target, offset, sha256_hex, content_type, shown, resumes=resumes)
 
 
 def _stream_into(
-    response: requests.Response,
+    response: HttpResponse,
     part: Path,
     offset: int,
     digest: Any,
@@ -309,19 +467,19 @@ def _stream_into(
     in a second thread, fed through a short queue: hashlib releases the GIL on big buffers,
     so hashing overlaps with receiving and writing instead of adding to them.
     """
-    raw = response.raw
     remaining = None if total is None else total - offset
     hasher = _Hasher(digest) if remaining is None or remaining > 4 * chunk_size else None
     try:
-        handle = open(part, "ab" if offset else "wb")  # noqa: SIM115 (closed just below)
+        flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | (os.O_APPEND if offset else os.O_TRUNC)
+        handle = os.fdopen(os.open(part, flags, 0o666), "ab" if offset else "wb")
     except OSError as exc:
         raise OutputError.cannot_write(part, exc) from exc
     try:
         with handle:
             while True:
                 try:
-                    block = raw.read(chunk_size, decode_content=False)
-                except _READ_ERRORS:
+                    block = response.read(chunk_size)
+                except TransportFailure:
                     return True
                 if not block:
                     return False
@@ -367,7 +525,7 @@ class _Hasher:
 
 
 def save_stream(
-    response: requests.Response,
+    response: HttpResponse,
     path: Path,
     *,
     chunk_size: int = CHUNK_SIZE,

@@ -1,15 +1,18 @@
 """HTTP access to the Camb.ai API: endpoints in, plain dicts out.
 
-:class:`CambClient` owns a ``requests.Session`` (given or its own), connect/read timeouts
-and a :class:`RetryPolicy`; nothing here is global. Errors come out as the typed tree in
-:mod:`dubsubs.errors`, with messages built from redacted URLs: the API key and the query
-string of a presigned URL never reach an exception message, because ``requests``
-exceptions (which quote the full URL) are never chained into ours.
+:class:`CambClient` owns an :class:`~dubsubs.camb.http.HttpSession` (given or its own),
+connect/read timeouts, an overall deadline per call and a :class:`RetryPolicy`; nothing here
+is global. Errors come out as the typed tree in :mod:`dubsubs.errors`, with messages built
+from redacted URLs and sanitised server strings: the API key and the query string of a
+presigned URL never reach an exception message (the HTTP library's exceptions, which quote
+the full URL, never leave :mod:`.http`), and a server's text carries no control character
+into one.
 """
 
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import math
 import random
@@ -20,14 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import requests
-from requests.adapters import HTTPAdapter
-from requests.exceptions import ChunkedEncodingError
-
-from .api import ALT_FORMATS as ALT_FORMATS
-from .api import API_KEY_ENV, BULK_MAX, BULK_MIN, DEFAULT_BASE_URL
-from .api import BASE_URL_ENV as BASE_URL_ENV
-from .errors import (
+from ..errors import (
     ApiError,
     ApiValidationError,
     AuthenticationError,
@@ -38,12 +34,18 @@ from .errors import (
     ServerError,
     TransportError,
 )
+from ..wording import printable, shorten
+from .api import ALT_FORMATS as ALT_FORMATS
+from .api import API_KEY_ENV, BULK_MAX, BULK_MIN, DEFAULT_BASE_URL
+from .api import BASE_URL_ENV as BASE_URL_ENV
+from .http import BodyTooLarge, HttpResponse, HttpSession, TransportFailure
 from .redact import query_secrets, redact_text, redact_url
-from .wording import shorten
 
 MAX_REDIRECTS = 10
+#: Seconds an API call may take in all, retries and waits included.
+DEFAULT_DEADLINE = 120.0
 
-log = logging.getLogger("dubsubs.client")
+log = logging.getLogger("dubsubs.camb.client")
 
 JsonDict = dict[str, Any]
 
@@ -147,6 +149,12 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
 
 
+def _decode_json(data: bytes) -> Any:
+    """JSON from UTF-8 bytes, strictly: invalid UTF-8 raises UnicodeDecodeError (never
+    replaced silently), deep nesting RecursionError."""
+    return json.loads(data.decode("utf-8-sig"))
+
+
 def _validation_detail_text(detail: Any) -> str:
     """FastAPI's ``[{"loc": [...], "msg": ..., "type": ...}]`` as ``body.run_ids: msg``."""
     if isinstance(detail, list):
@@ -165,33 +173,39 @@ def _validation_detail_text(detail: Any) -> str:
 
 
 class CambClient:
-    """The Camb.ai endpoints dubsubs uses. Thread-safe for concurrent calls as long as the
-    session is (``requests.Session`` is, for plain GET/POST use)."""
+    """The Camb.ai endpoints dubsubs uses. Thread-safe for concurrent calls.
+
+    ``deadline`` bounds every API call in seconds, retries and their waits included: a
+    server that drips its answer a byte at a time cannot hold a call longer. For a media
+    download it bounds the wait for the answer's headers; the body is bounded by the read
+    timeout per chunk (a large file may rightly take long).
+    """
 
     def __init__(
         self,
         api_key: str,
         base_url: str = DEFAULT_BASE_URL,
-        session: requests.Session | None = None,
+        session: HttpSession | None = None,
         timeout: tuple[float, float] = (10.0, 60.0),
         retry: RetryPolicy | None = None,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         if not api_key:
             raise ValueError("api_key is required")
+        if isinstance(deadline, bool) or not isinstance(deadline, int | float) \
+                or not math.isfinite(deadline) or deadline <= 0:
+            raise ValueError(f"deadline must be a positive number of seconds, got {deadline!r}")
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.deadline = float(deadline)
         self.retry = retry if retry is not None else RetryPolicy()
         self._api_key = api_key
         self._secrets: set[str] = {api_key}
         # Download threads add secrets while others redact: never iterate the live set.
         self._secrets_lock = threading.Lock()
         self._owns_session = session is None
-        self.session = session if session is not None else requests.Session()
         # Enough pooled connections for a bounded pool of download threads.
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32)
-        if self._owns_session:
-            self.session.mount("http://", adapter)
-            self.session.mount("https://", adapter)
+        self.session = session if session is not None else HttpSession(pool_maxsize=32)
 
     def __repr__(self) -> str:  # never show the key
         return f"CambClient(base_url={self.base_url!r})"
@@ -209,10 +223,11 @@ class CambClient:
     # ----------------------------------------------------------------- redaction
 
     def redact(self, text: str) -> str:
-        """``text`` with the key, known signatures and any query string removed."""
+        """``text`` with the key, known signatures and any query string removed, and any
+        control character shown escaped (see :func:`dubsubs.wording.printable`)."""
         with self._secrets_lock:
             known = tuple(self._secrets)
-        return redact_text(text, known)
+        return printable(redact_text(text, known))
 
     def _remember_secrets(self, url: str) -> None:
         found = query_secrets(url)
@@ -230,37 +245,56 @@ class CambClient:
         json: Any = None,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
-        stream: bool = False,
         api: bool = True,
         what: str | None = None,
-    ) -> requests.Response:
-        """Send a request with retries and return a 2xx response (206 included).
+        read_body: bool = False,
+    ) -> HttpResponse:
+        """Send a request with retries and return a 2xx response (206 included). With
+        ``read_body`` its body is read (within the deadline, and an answer cut short is
+        retried like any transport failure), else it is left unread: close the response.
 
         ``api=False`` is for presigned media URLs: the key is not sent to them. ``what``
-        names the thing for messages (``"run 1001"``). Raises the typed errors; the
-        returned response must be closed by the caller when ``stream`` is true.
+        names the thing for messages (``"run 1001"``). Raises the typed errors.
 
-        Redirects from the API are followed here, not by ``requests``: it would forward the
-        ``x-api-key`` header to any host (it strips only ``Authorization``), so the key
-        goes along only while the target stays on the API's own origin.
+        Redirects from the API are followed here, not by the HTTP library: it would forward
+        the ``x-api-key`` header to any host (it strips only ``Authorization``), so the key
+        goes along only while the target stays on the API's own origin. A malformed
+        ``Location`` is an :class:`~dubsubs.errors.ApiError`.
         """
+        end = time.monotonic() + self.deadline
         send_key = api
+        label = f"{what}: " if what else ""
         for _hop in range(MAX_REDIRECTS + 1):
             response = self._send(
-                method, url, json=json, params=params, headers=headers, stream=stream,
-                api=send_key, follow=not api, what=what,
+                method, url, json=json, params=params, headers=headers, api=send_key,
+                follow=not api, what=what, end=end, read_body=read_body,
             )
             if not (api and response.is_redirect):
                 return response
-            target = urljoin(response.url, response.headers["Location"])
-            status = response.status_code
+            location = response.headers["Location"]
+            status = response.status
             response.close()
+            self._remember_secrets(url)
+            where = f"{label}{method} {redact_url(url)}: HTTP {status} redirects to"
+            try:
+                target = urljoin(response.url, location)
+                parts = urlsplit(target)
+                _ = parts.port  # raises on a malformed port
+            except ValueError:
+                raise ApiError(
+                    f"{where} a malformed location {self.redact(shorten(location, 60))!r}",
+                    status=status, url=redact_url(url),
+                ) from None
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ApiError(
+                    f"{where} {self.redact(shorten(redact_url(target), 60))!r}, "
+                    "not an http(s) URL", status=status, url=redact_url(url),
+                )
             if status == 303 or (status in (301, 302) and method == "POST"):
                 method, json = "GET", None  # what browsers and requests do
             params = None  # the Location carries its own query
             send_key = send_key and _origin(target) == _origin(self.base_url)
             url = target
-        label = f"{what}: " if what else ""
         self._remember_secrets(url)
         raise ApiError(
             f"{label}{method} {redact_url(url)}: more than {MAX_REDIRECTS} redirects",
@@ -275,12 +309,14 @@ class CambClient:
         json: Any,
         params: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
-        stream: bool,
         api: bool,
         follow: bool,
         what: str | None,
-    ) -> requests.Response:
-        """One request with retries; a redirect comes back as is unless ``follow``."""
+        end: float,
+        read_body: bool = False,
+    ) -> HttpResponse:
+        """One request with retries, all before ``end`` (a monotonic time); a redirect
+        comes back as is unless ``follow``."""
         self._remember_secrets(url)
         shown = redact_url(url)
         label = f"{what}: " if what else ""
@@ -294,35 +330,31 @@ class CambClient:
         attempts = max(1, policy.attempts)
         for attempt in range(attempts):
             last = attempt == attempts - 1
-            try:
-                response = self.session.request(
-                    method,
-                    url,
-                    json=json,
-                    params=params,
-                    headers=send_headers,
-                    timeout=self.timeout,
-                    stream=stream,
-                    allow_redirects=follow,
-                )
-            except (requests.ConnectionError, requests.Timeout, ChunkedEncodingError) as exc:
-                # ChunkedEncodingError: the connection broke inside a body read here
-                # (non-streamed answers are read in full before session.request returns).
-                reason = self._transport_reason(exc)
-                if last:
-                    raise TransportError(
-                        f"{label}{method} {shown}: {reason} (after {attempts} attempts)",
-                        url=shown,
-                    ) from None
-                delay = policy.delay(attempt)
-                log.info("%s%s %s: %s; retrying in %.2fs", label, method, shown, reason, delay)
-                policy.sleep(delay)
-                continue
-            except requests.RequestException as exc:
+            left = end - time.monotonic()
+            if left <= 0:
                 raise TransportError(
-                    f"{label}{method} {shown}: {self._transport_reason(exc)}", url=shown
-                ) from None
-            status = response.status_code
+                    f"{label}{method} {shown}: no complete answer within {self.deadline:g} s"
+                    f" (after {attempt} attempts)", url=shown,
+                )
+            try:
+                response = self.session.send(
+                    method, url, json=json, params=params, headers=send_headers,
+                    timeout=self.timeout, deadline=left, follow_redirects=follow,
+                )
+                if read_body and 200 <= response.status < 300:
+                    response.body()
+            except BodyTooLarge as exc:
+                raise ApiError(f"{label}{method} {shown}: {exc}", url=shown) from None
+            except TransportFailure as exc:
+                if last or not exc.retryable:
+                    tries = f" (after {attempt + 1} attempts)" if attempt else ""
+                    raise TransportError(f"{label}{method} {shown}: {self._reason(exc)}{tries}",
+                                         url=shown) from None
+                delay = policy.delay(attempt)
+                log.info("%s%s %s: %s; retrying in %.2fs", label, method, shown, exc.reason, delay)
+                self._wait(delay, end, f"{label}{method} {shown}: {exc.reason}", shown)
+                continue
+            status = response.status
             if 200 <= status < 300 or (not follow and response.is_redirect):
                 return response
             if policy.should_retry_status(status) and not last:
@@ -330,38 +362,40 @@ class CambClient:
                 delay = policy.delay(attempt, retry_after)
                 response.close()
                 log.info("%s%s %s: HTTP %d; retrying in %.2fs", label, method, shown, status, delay)
-                policy.sleep(delay)
+                self._wait(delay, end, f"{label}{method} {shown}: HTTP {status}", shown)
                 continue
-            raise self._status_error(response, method, shown, label, attempts, api)
+            raise self._status_error(response, method, shown, label, attempt + 1, api)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _transport_reason(self, exc: requests.RequestException) -> str:
-        if isinstance(exc, requests.ConnectTimeout):
-            return "connect timed out"
-        if isinstance(exc, requests.ReadTimeout):
-            return "read timed out"
-        if isinstance(exc, requests.ConnectionError):
-            return "connection failed"
-        if isinstance(exc, ChunkedEncodingError):
-            return "connection dropped mid-answer"
-        return self.redact(type(exc).__name__)
+    def _reason(self, failure: TransportFailure) -> str:
+        if failure.deadline:
+            return f"no complete answer within {self.deadline:g} s"
+        return failure.reason
+
+    def _wait(self, delay: float, end: float, what_failed: str, shown: str) -> None:
+        """Sleep before a retry, unless the wait would pass the call's deadline."""
+        if time.monotonic() + delay > end:
+            raise TransportError(
+                f"{what_failed}; no time left to retry within {self.deadline:g} s", url=shown
+            )
+        self.retry.sleep(delay)
 
     def _status_error(
         self,
-        response: requests.Response,
+        response: HttpResponse,
         method: str,
         shown: str,
         label: str,
         attempts: int,
         api: bool = True,
     ) -> ApiError:
-        status = response.status_code
+        status = response.status
         body: Any = None
         try:
             if "json" in response.headers.get("Content-Type", ""):
-                body = response.json()
-        except ValueError:
-            body = None
+                body = _decode_json(response.body(limit=1 << 20))
+        except (ValueError, RecursionError, TransportFailure, BodyTooLarge):
+            body = None  # the status says enough
         finally:
             response.close()
         detail = body.get("detail") if isinstance(body, dict) else None
@@ -396,17 +430,26 @@ class CambClient:
         extra = f": {self.redact(str(detail))}" if detail else ""
         return ApiError(f"{where}{extra}", **common)
 
-    def _json(self, response: requests.Response, method: str, url: str, what: str) -> Any:
+    def _json(self, response: HttpResponse, method: str, url: str, what: str) -> Any:
+        """The answer's JSON. Refused, with one line, when it is not UTF-8 (as ``convert``
+        refuses such a file), not JSON, nested too deeply, too large, or not complete
+        within the deadline."""
+        where = f"{what}: {method} {redact_url(url)}"
+        common: dict[str, Any] = {"status": response.status, "url": redact_url(url)}
         try:
-            return response.json()
+            data = response.body()
+        except TransportFailure as exc:
+            raise TransportError(f"{where}: {self._reason(exc)}", url=redact_url(url)) from None
+        except BodyTooLarge as exc:
+            raise ApiError(f"{where}: {exc}", **common) from None
+        try:
+            return _decode_json(data)
+        except UnicodeDecodeError as exc:
+            raise ApiError(f"{where}: answer is not UTF-8 (byte {exc.start})", **common) from None
+        except RecursionError:
+            raise ApiError(f"{where}: answer is JSON nested too deeply", **common) from None
         except ValueError:
-            raise ApiError(
-                f"{what}: {method} {redact_url(url)}: answer is not JSON",
-                status=response.status_code,
-                url=redact_url(url),
-            ) from None
-        finally:
-            response.close()
+            raise ApiError(f"{where}: answer is not JSON", **common) from None
 
     def _url(self, path: str) -> str:
         return f"{self.base_url}/{path.lstrip('/')}"
@@ -418,7 +461,7 @@ class CambClient:
         what = f"run {run_id}"
         url = self._url(f"dub-result/{run_id}")
         try:
-            body = self._json(self.request("GET", url, what=what), "GET", url, what)
+            body = self._json(self.request("GET", url, what=what, read_body=True), "GET", url, what)
         except NotFoundError as exc:
             raise NotFoundError(
                 f"run {run_id}: no such dubbing run (HTTP 404)",
@@ -437,7 +480,7 @@ class CambClient:
         url = self._url("dubbing-results")
         what = "runs " + ", ".join(map(str, run_ids))
         body = self._json(
-            self.request("POST", url, json={"run_ids": run_ids}, what=what), "POST", url, what
+            self.request("POST", url, json={"run_ids": run_ids}, what=what, read_body=True), "POST", url, what
         )
         if not isinstance(body, dict):
             raise InputError(f"bulk answer is a {type(body).__name__}, not an object", source=what)
@@ -495,7 +538,8 @@ class CambClient:
         what = f"run {run_id}"
         url = self._url(f"dub-alt-format/{run_id}/{language_id}")
         body = self._json(
-            self.request("POST", url, json={"output_format": output_format}, what=what),
+            self.request("POST", url, json={"output_format": output_format}, what=what,
+                         read_body=True),
             "POST",
             url,
             what,
@@ -508,32 +552,35 @@ class CambClient:
         """``GET /dub-alt-format/{task_id}``: ``{status, output_url?, ...}``."""
         what = f"task {task_id}"
         url = self._url(f"dub-alt-format/{task_id}")
-        body = self._json(self.request("GET", url, what=what), "GET", url, what)
+        body = self._json(self.request("GET", url, what=what, read_body=True), "GET", url, what)
         if not isinstance(body, dict):
             raise InputError(f"task status is a {type(body).__name__}", source=what)
         return body
 
     # ----------------------------------------------------------------- tts
 
-    def tts_result_stream(self, run_id: int) -> requests.Response:
-        """``GET /tts-result/{run_id}`` as a streaming response of FLAC bytes; close it."""
+    def tts_result_stream(self, run_id: int) -> HttpResponse:
+        """``GET /tts-result/{run_id}`` as a streaming response of FLAC bytes; close it.
+        The deadline bounds the wait for the headers, as for media."""
         url = self._url(f"tts-result/{run_id}")
-        return self.request(
+        response = self.request(
             "GET",
             url,
             params={"output_type": "raw_bytes"},
-            # Saved raw (decode_content=False): ask for the bytes as they are.
+            # Saved raw (not decoded): ask for the bytes as they are.
             headers={"Accept": "audio/flac, */*", "Accept-Encoding": "identity"},
-            stream=True,
             what=f"tts run {run_id}",
         )
+        response.release_deadline()
+        return response
 
     def tts_result_url(self, run_id: int) -> str:
         """``GET /tts-result/{run_id}?output_type=file_url``: the presigned URL."""
         what = f"tts run {run_id}"
         url = self._url(f"tts-result/{run_id}")
         body = self._json(
-            self.request("GET", url, params={"output_type": "file_url"}, what=what),
+            self.request("GET", url, params={"output_type": "file_url"}, what=what,
+                         read_body=True),
             "GET",
             url,
             what,
@@ -546,11 +593,18 @@ class CambClient:
 
     # ----------------------------------------------------------------- media
 
-    def open_media(self, url: str, *, start: int = 0, what: str | None = None) -> requests.Response:
+    def open_media(self, url: str, *, start: int = 0, if_range: str | None = None,
+                   what: str | None = None) -> HttpResponse:
         """Open a presigned media URL for streaming, from byte ``start`` (a Range request
-        when non-zero). The key is not sent; content encoding is refused so byte offsets
-        mean file offsets."""
+        when non-zero, with ``If-Range: if_range`` when given, so that a changed object
+        comes back whole with 200 instead of its tail). The key is not sent; content
+        encoding is refused so byte offsets mean file offsets. The deadline bounds the wait
+        for the headers only."""
         headers = {"Accept-Encoding": "identity"}
         if start:
             headers["Range"] = f"bytes={start}-"
-        return self.request("GET", url, headers=headers, stream=True, api=False, what=what)
+            if if_range:
+                headers["If-Range"] = if_range
+        response = self.request("GET", url, headers=headers, api=False, what=what)
+        response.release_deadline()
+        return response

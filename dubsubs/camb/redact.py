@@ -83,7 +83,8 @@ URL_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry", "requests")
 def redacted_logging(redact: Callable[[str], str] = redact_text) -> Iterator[None]:
     """Within the block, records from the dubsubs and HTTP-library loggers are redacted."""
     log_filter = RedactingFilter(redact)
-    names = (*URL_LOGGERS, "dubsubs", "dubsubs.client", "dubsubs.fetch", "dubsubs.media")
+    names = (*URL_LOGGERS, "dubsubs", "dubsubs.camb.client", "dubsubs.camb.fetch",
+             "dubsubs.camb.download", "dubsubs.media")
     loggers = [logging.getLogger(name) for name in names]
     for logger in loggers:
         logger.addFilter(log_filter)

@@ -6,9 +6,9 @@ import dataclasses
 import os
 from pathlib import Path
 
+from ..errors import OutputError
 from .client import CambClient
 from .download import Downloaded, Progress, download, save_stream
-from .errors import OutputError
 
 
 def fetch_tts(

@@ -1,0 +1,129 @@
+"""``fetch`` against hostile results and folders (issue 8, section 1), on the sandbox."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dubsubs.camb.client import CambClient
+from dubsubs.camb.fetch import FetchEvent, FetchOptions, fetch_runs
+from dubsubs.camb.sandbox import Sandbox
+from dubsubs.output import folder_lock
+
+ITEMS = [{"start": 0, "end": 1200, "text": "Hola.", "speaker": "A"},
+         {"start": 1300, "end": 2500, "text": "Adiós.", "speaker": "B"}]
+
+
+def _fetch(sandbox: Sandbox, out: Path, *ids: int, **options: Any) -> list[Any]:
+    with CambClient(sandbox.api_key, sandbox.url) as api:
+        return fetch_runs(api, list(ids), out, FetchOptions(**options))
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "manifest.json").read_text())  # type: ignore[no-any-return]
+
+
+def test_colliding_language_keys_are_an_error_naming_both(sandbox: Sandbox, tmp_path: Path) -> None:
+    sandbox.add_run(1101, {"es-ES": {"transcript": ITEMS},
+                           "ES_ES": {"transcript": [{"start": 0, "end": 900, "text": "Otro."}]}})
+    [outcome] = _fetch(sandbox, tmp_path, 1101, media=False, formats=("srt",))
+    assert not outcome.ok
+    [error] = outcome.errors
+    assert "both map to 1101.es-ES.*" in error and "not written" in error
+    srt = (tmp_path / "1101" / "1101.es-ES.srt").read_text()
+    assert "Hola." in srt and "Otro." not in srt
+    names = [f["name"] for f in _manifest(tmp_path / "1101")["files"]]
+    assert names == ["1101.es-ES.srt"]  # listed once
+
+
+def test_video_url_ending_in_srt_never_takes_the_subtitles_name(sandbox: Sandbox,
+                                                                tmp_path: Path) -> None:
+    sandbox.add_media("evil.srt", b"\x00\x00\x00\x18ftypmp42", content_type="application/octet-stream")
+    sandbox.add_run(1102, {"video_url": "media:evil.srt", "transcript": ITEMS})
+    [outcome] = _fetch(sandbox, tmp_path, 1102, formats=("srt",))
+    assert outcome.ok, outcome.errors
+    folder = tmp_path / "1102"
+    assert (folder / "1102.bin").read_bytes().startswith(b"\x00\x00")
+    assert "Hola." in (folder / "1102.srt").read_text()
+
+
+def test_subtitle_set_is_all_or_nothing_and_the_manifest_says_so(sandbox: Sandbox,
+                                                                 tmp_path: Path) -> None:
+    """A write that fails part-way (here a folder in the way of 1001.vtt; a full disk takes
+    the same path) changes none of the run's subtitles."""
+    _fetch(sandbox, tmp_path, 1001, media=False, formats=("srt", "vtt"))
+    folder = tmp_path / "1001"
+    before = (folder / "1001.srt").read_bytes()
+    (folder / "1001.vtt").unlink()
+    (folder / "1001.vtt").mkdir()
+    sandbox.add_run(1001, {"transcript": [{"start": 0, "end": 1, "text": "Changed."}]})
+    [outcome] = _fetch(sandbox, tmp_path, 1001, media=False, formats=("srt", "vtt"))
+    assert not outcome.ok and "1001.vtt" in outcome.error
+    assert (folder / "1001.srt").read_bytes() == before
+    assert not [p for p in folder.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_second_process_on_the_same_folder_fails_clearly(sandbox: Sandbox, tmp_path: Path) -> None:
+    folder = tmp_path / "1001"
+    folder.mkdir()
+    with folder_lock(folder):  # what another process holds while it writes
+        [outcome] = _fetch(sandbox, tmp_path, 1001)
+    assert outcome.errors == [f"run 1001: {folder}: another dubsubs process is writing this "
+                              "folder; wait for it to finish"]
+    assert sandbox.count("GET", r"^/media/") == 0
+    [again] = _fetch(sandbox, tmp_path, 1001)
+    assert again.ok
+
+
+def test_stale_temporary_files_are_cleaned_and_download_parts_kept(sandbox: Sandbox,
+                                                                   tmp_path: Path) -> None:
+    folder = tmp_path / "1001"
+    folder.mkdir()
+    stale = [folder / ".1001.srt.tmp-k3j9x0ab.part", folder / ".1001.vtt.abcd_123.part"]
+    for path in stale:
+        path.write_text("half")
+    resumable = folder / ".other.0123456789ab.part"
+    resumable.write_bytes(b"keep")
+    [outcome] = _fetch(sandbox, tmp_path, 1001, media=False)
+    assert outcome.ok
+    assert not any(p.exists() for p in stale) and resumable.exists()
+
+
+@pytest.mark.parametrize("content", [b"[" * 100_000, b"\xff\xfe", b'{"files": [{"role": 5}]}',
+                                     b'{"files": "x"}', b"[]"])
+def test_corrupt_manifest_is_treated_as_absent(sandbox: Sandbox, tmp_path: Path,
+                                               content: bytes) -> None:
+    _fetch(sandbox, tmp_path, 1001)
+    folder = tmp_path / "1001"
+    (folder / "manifest.json").write_bytes(content)
+    [outcome] = _fetch(sandbox, tmp_path, 1001)
+    assert outcome.ok, outcome.errors
+    assert _manifest(folder)["status"] == "ok"
+
+
+def test_manifest_is_written_when_interrupted(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Stopped after the first media file is complete: the manifest lists it, and the next
+    fetch does not download it again."""
+    cancel = threading.Event()
+
+    def stop_after_first_file(event: FetchEvent) -> None:
+        if event.kind == "file":
+            cancel.set()
+
+    with CambClient(sandbox.api_key, sandbox.url) as api:
+        [outcome] = fetch_runs(api, [1001], tmp_path, FetchOptions(jobs=1),
+                               stop_after_first_file, cancel=cancel)
+    assert outcome.errors == ["run 1001: cancelled"]
+    manifest = _manifest(tmp_path / "1001")
+    assert manifest["status"] == "interrupted"
+    [done] = manifest["files"]
+    source = "/media/video.mp4" if done["role"] == "video" else "/media/audio.mp3"
+    asked = sandbox.count("GET", source)
+    [again] = _fetch(sandbox, tmp_path, 1001, jobs=1)
+    assert again.ok and again.skipped == 1 and again.downloaded == 1
+    assert sandbox.count("GET", source) == asked  # the complete file was not asked again
+    assert done["name"] in {f["name"] for f in _manifest(tmp_path / "1001")["files"]}

@@ -1,0 +1,55 @@
+"""Public functions validate their arguments: a misuse is a TypeError or ValueError that
+names the argument, never an error from deep inside (issue 8, section 3)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+import dubsubs
+from dubsubs.model import Cue, Transcript
+
+RAW = dubsubs.load({"transcript": [{"start": 0, "end": 1.5, "text": "Hello."}]})[0]
+T = Transcript(cues=(Cue(0, 1000, "Hello."),))
+
+
+@pytest.mark.parametrize("value, error", [
+    (math.nan, ValueError), (-5, ValueError), (math.inf, ValueError), (-math.inf, ValueError),
+    (10**400, ValueError), ("5000", TypeError), (True, TypeError),
+])
+def test_normalize_refuses_a_bad_media_duration(value: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match="media_duration_ms"):
+        dubsubs.normalize(RAW, media_duration_ms=value)  # type: ignore[arg-type]
+
+
+def test_normalize_takes_a_good_media_duration() -> None:
+    transcript, _ = dubsubs.normalize(RAW, media_duration_ms=2000)
+    assert transcript.cues[0].text == "Hello."
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: dubsubs.export(None, "srt"), TypeError, "transcript"),  # type: ignore[arg-type]
+    (lambda: dubsubs.export(T, "srt", speaker_prefix="yes"), ValueError, "speaker_prefix"),
+    (lambda: dubsubs.export(T, "json", indent=10**9), ValueError, "indent"),
+    (lambda: Transcript(cues=None), TypeError, "cues"),  # type: ignore[arg-type]
+    (lambda: Transcript(cues="abc"), TypeError, "cues"),  # type: ignore[arg-type]
+    (lambda: Transcript(cues=[1]), TypeError, "cues"),  # type: ignore[list-item]
+])
+def test_misuse_names_the_argument(call: object, error: type[Exception], name: str) -> None:
+    with pytest.raises(error, match=name):
+        call()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("stem", ["../escaped", "/tmp/abs", "a/b", "a\\b", "..", ".", "", "a\x00b"])
+def test_write_outputs_refuses_a_stem_that_is_not_a_file_name(tmp_path: Path, stem: str) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(ValueError, match="stem"):
+        dubsubs.write_outputs(T, out, stem, ["srt"])
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_write_outputs_takes_a_plain_stem(tmp_path: Path) -> None:
+    [path] = dubsubs.write_outputs(T, tmp_path, "episode 3.es-ES", ["srt"])
+    assert path == tmp_path / "episode 3.es-ES.srt" and path.is_file()
