@@ -284,7 +284,7 @@ def _fetch_one(
                 part, options.units, duration_ms, run_id=str(run_id), language=part.language
             )
             transcript, style = fit_to_preset(transcript, options.preset)
-            rendered = render_all(transcript, options.formats or ())
+            rendered = render_all(transcript, options.formats or (), preset=options.preset)
         except DubsubsError as error:
             outcome.errors.append(_message(run_id, error, client.redact))
             continue

@@ -39,20 +39,36 @@ def output_name(stem: str, fmt: str) -> str:
     return f"{stem}{get_writer(fmt).extension}"
 
 
+def writer_options(formats: Sequence[str], options: Mapping[str, Any] | None = None,
+                   preset: Preset | None = None) -> dict[str, Any]:
+    """The options each format's writer gets: the caller's for that format, else the
+    delivery spec's (the ``bbc`` preset's TTML styling), else the writer's defaults."""
+    chosen: dict[str, Any] = {}
+    for fmt in formats:
+        given = options.get(fmt) if options else None
+        if given is None and preset is not None:
+            given = preset.options_for(get_writer(fmt).name)
+        chosen[fmt] = given
+    return chosen
+
+
 def render_all(transcript: Transcript, formats: Sequence[str],
-               options: Mapping[str, Any] | None = None) -> dict[str, str]:
+               options: Mapping[str, Any] | None = None,
+               preset: Preset | None = None) -> dict[str, str]:
     """Every requested format rendered to text, before anything is written: a failing
-    exporter leaves no partial set of files behind."""
-    options = options or {}
-    return {fmt: get_writer(fmt).render(transcript, options.get(fmt)) for fmt in formats}
+    exporter leaves no partial set of files behind. ``preset`` supplies the writer options
+    its delivery spec sets for a format the caller gave none for."""
+    chosen = writer_options(formats, options, preset)
+    return {fmt: get_writer(fmt).render(transcript, chosen[fmt]) for fmt in formats}
 
 
 def write_outputs(transcript: Transcript, directory: str | os.PathLike[str], stem: str,
                   formats: Sequence[str] | None = None,
-                  options: Mapping[str, Any] | None = None) -> list[Path]:
+                  options: Mapping[str, Any] | None = None,
+                  preset: Preset | None = None) -> list[Path]:
     """Write ``stem.<ext>`` for each format into ``directory`` (atomically); return paths."""
     formats = list(formats or default_formats())
-    rendered = render_all(transcript, formats, options)
+    rendered = render_all(transcript, formats, options, preset)
     folder = Path(directory)
     return write_text_set({folder / output_name(stem, fmt): text for fmt, text in rendered.items()})
 
@@ -98,7 +114,7 @@ def convert_raw(raw: RawTranscript, directory: str | os.PathLike[str], stem: str
     and write every format."""
     transcript, report = normalize(raw, units, media_duration_ms)
     transcript, style = fit_to_preset(transcript, preset)
-    paths = write_outputs(transcript, directory, stem, formats, options)
+    paths = write_outputs(transcript, directory, stem, formats, options, preset)
     return Converted(raw, transcript, report, tuple(paths), style)
 
 
