@@ -116,6 +116,8 @@ class CheckReport:
     language: str | None
     cue_count: int
     violations: tuple[Violation, ...] = field(default_factory=tuple)
+    language_source: str | None = None  # why this language: "--language", "the file name"...
+    limits: str = ""  # the limits applied, as Preset.describe() puts them
 
     @property
     def errors(self) -> int:
@@ -129,9 +131,18 @@ class CheckReport:
     def ok(self) -> bool:
         return self.errors == 0
 
+    def language_note(self) -> str:
+        """Which language chose the limits, and why: ``en-US from the file name``."""
+        if self.language:
+            return f"{self.language} from {self.language_source}" if self.language_source else self.language
+        if self.language_source:
+            return f"no language ({self.language_source}): limits for other languages"
+        return ""
+
     def summary(self) -> str:
         name = self.source or "<transcript>"
-        lang = f", {self.language}" if self.language else ""
+        note = self.language_note()
+        lang = f", {note}" if note else ""
         verdict = "ok" if self.ok else "FAIL"
         return (
             f"{name}: {verdict}: {plural(self.cue_count, 'cue')}, {plural(self.errors, 'error')}, "
@@ -143,6 +154,8 @@ class CheckReport:
             "file": self.source,
             "preset": self.preset,
             "language": self.language,
+            "language_source": self.language_source,
+            "limits": self.limits,
             "cues": self.cue_count,
             "errors": self.errors,
             "warnings": self.warnings,
@@ -178,9 +191,11 @@ def check(
     language: str | None = None,
     fps: Fraction | None = None,
     source: str | None = None,
+    language_source: str | None = None,
 ) -> CheckReport:
     """Every violation of ``preset`` (with its ``language`` variant) in ``cues``, in the
-    order given (a file's order: out-of-order cues are themselves a violation)."""
+    order given (a file's order: out-of-order cues are themselves a violation).
+    ``language_source`` says where ``language`` came from, for the report."""
     limits = preset.for_language(language)
     rate = fps or limits.fps
     found: list[Violation] = []
@@ -237,7 +252,8 @@ def check(
         elif min_gap_ms + TOLERANCE_MS < gap < limits.close_gap_ms:
             add(current, cue, "small-gap", gap, limits.close_gap_ms, "ms")
     found.sort(key=lambda v: (v.cue, v.rule))
-    return CheckReport(source, limits.name, language, len(cues), tuple(found))
+    return CheckReport(source, limits.name, language, len(cues), tuple(found), language_source,
+                       limits.describe())
 
 
 def format_text(reports: Iterable[CheckReport], *, verbose: bool = True) -> str:
@@ -247,6 +263,8 @@ def format_text(reports: Iterable[CheckReport], *, verbose: bool = True) -> str:
         if verbose:
             prefix = f"{report.source}: " if report.source else ""
             out.extend(prefix + v.describe() for v in report.violations)
+            if report.limits:
+                out.append(f"{prefix}limits: {report.limits}")
         out.append(report.summary())
     return "\n".join(out) + ("\n" if out else "")
 
