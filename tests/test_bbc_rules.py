@@ -217,3 +217,20 @@ def test_check_reports_bbc_gaps_in_every_format(tmp_path: Any, fmt: str) -> None
     result = CliRunner().invoke(main, ["check", str(path), "--preset", "bbc", "-q", "--format", "json"])
     report = json.loads(result.output)["files"][0]
     assert [(v["cue"], v["rule"]) for v in report["violations"]] == [(2, "short-gap"), (3, "small-gap")]
+
+
+def test_convert_writes_the_bbc_styling_and_a_copyright_line(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from dubsubs.cli import main
+
+    source = tmp_path / "episode.srt"
+    source.write_text(export(SAMPLE, "srt"), encoding="utf-8")
+    args = ["convert", str(source), "-o", str(tmp_path / "out"), "-f", "ttml,srt", "--preset", "bbc",
+            "--copyright", "© 2026 Example Films"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    root = ElementTree.fromstring((tmp_path / "out" / "episode.ttml").read_text(encoding="utf-8"))
+    assert root.findtext(f"{TT}head/{TTM}copyright") == "© 2026 Example Films"
+    assert root.get(f"{ITTP}activeArea") is not None
+    assert "ReithSans" in (computed(root, next(root.iter(f"{TT}p")), f"{TTS}fontFamily") or "")
