@@ -61,3 +61,10 @@ def to_tag(value: int | str | None) -> str | None:
     except InputError:
         text = str(value).strip().replace("_", "-")
         return text if _TAG.match(text) and not text.isdigit() else None
+
+
+@cache
+def known_primary_languages() -> frozenset[str]:
+    """The primary subtags (``en``, ``es``, ``zh``...) of every language in Camb's table."""
+    _, by_key = _table()
+    return frozenset(language.tag.split("-")[0].lower() for language in by_key.values())

@@ -11,13 +11,23 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import DubsubsError
-from .formats import DEFAULT_READ, ReadOptions, default_formats, get_writer, read_parts
+from .formats import (
+    DEFAULT_READ,
+    ReadOptions,
+    default_formats,
+    get_writer,
+    read_parts,
+    strip_suffix,
+    suffix_format,
+)
+from .languages import known_primary_languages, to_tag
 from .model import RawTranscript, Transcript
 from .normalize import Report, UnitsOption, normalize
 from .output import write_file_set
@@ -214,15 +224,48 @@ def file_cues(raw: RawTranscript, units: UnitsOption = "auto") -> list[_Timed]:
             for item in raw.items]
 
 
+#: How a format states its language, for the report of :func:`check_file`.
+_STATED_BY = {"ttml": "the file's xml:lang", "dapt": "the file's xml:lang", "json": "the file's language"}
+
+
+def file_name_language(path: str | os.PathLike[str]) -> str | None:
+    """The language tag a file name carries before its extension, as dubsubs names
+    outputs (``1001.en-US.srt``, ``episode3.fr.vtt``): the last dot-separated part of
+    the name, when it is a BCP-47 tag whose primary language Camb's table knows (so
+    ``take2.final.srt`` names none)."""
+    stem = strip_suffix(Path(path).name)
+    if "." not in stem:
+        return None
+    candidate = stem.rsplit(".", 1)[1]
+    if not _NAME_TAG.fullmatch(candidate):
+        return None
+    tag = to_tag(candidate)
+    if tag is None or tag.split("-")[0].lower() not in known_primary_languages():
+        return None
+    return tag
+
+
+_NAME_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
 def check_file(
     path: str | os.PathLike[str], preset: Preset, *, units: UnitsOption = "auto",
     language: str | None = None, read_options: ReadOptions = DEFAULT_READ,
 ) -> Iterator[CheckReport | DubsubsError]:
     """Check every transcript in the file at ``path`` against ``preset``, as the file
     holds it: one report per transcript (a bulk file holds several), an unreadable part as
-    its error. ``language`` overrides the language the file states."""
+    its error.
+
+    The language that picks the preset's per-language limits is, in order: ``language``
+    (the caller's override), the one the file states (TTML ``xml:lang``, dubsubs JSON's
+    ``language``, a dub result's language key), the tag in the file name
+    (``1001.en-US.srt``); with none, the preset's limits for other languages apply. Each
+    report says which one was used and why (``language_source``)."""
     if not isinstance(preset, Preset):
         raise TypeError(f"preset must be a Preset, got {type(preset).__name__}")
+    named = file_name_language(path)
+    fmt = suffix_format(os.fspath(path))
+    stated_by = _STATED_BY.get(fmt.name, "the file") if fmt is not None else "the file"
     for part in read_parts(path, read_options):
         if not isinstance(part, RawTranscript):
             yield part
@@ -232,4 +275,12 @@ def check_file(
         except DubsubsError as error:
             yield error
             continue
-        yield check_cues(cues, preset, language=language or part.language, source=part.describe())
+        if language:
+            chosen, why = language, "--language"
+        elif part.language:
+            chosen, why = part.language, (f"{stated_by} [{'/'.join(part.key)}]" if part.key else stated_by)
+        elif named:
+            chosen, why = named, "the file name"
+        else:
+            chosen, why = None, "none found"
+        yield check_cues(cues, preset, language=chosen, language_source=why, source=part.describe())

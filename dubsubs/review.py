@@ -40,12 +40,12 @@ from typing import Any
 from urllib.parse import quote
 
 from . import __version__
+from .camb.redact import redact_text
 from .errors import DubsubsError, InputError, OptionError
 from .formats import read_parts
 from .model import RawTranscript
 from .output import write_text
 from .pipeline import file_cues
-from .camb.redact import redact_text
 from .style import CheckReport, Preset, check, get_preset
 
 log = logging.getLogger("dubsubs.review")

@@ -72,7 +72,12 @@ def files(tmp_path: Path) -> dict[str, str]:
 def test_clean_file_exits_0_with_a_summary_line(files: dict[str, str]) -> None:
     code, out, err = run(files["clean.srt"])
     assert code == 0, out + err
-    assert out == f"{files['clean.srt']}: ok: 2 cues, 0 errors, 0 warnings (netflix)\n"
+    assert out == (
+        f"{files['clean.srt']}: limits: netflix: 42 chars/line, 2 lines, 17.0 cps, duration 834-7000 ms, "
+        "gap 2 frames, fps 25\n"
+        f"{files['clean.srt']}: ok: 2 cues, 0 errors, 0 warnings "
+        "(netflix, no language (none found): limits for other languages)\n"
+    )
 
 
 def test_violations_exit_1_and_name_cue_time_rule_value_and_limit(files: dict[str, str]) -> None:
@@ -288,7 +293,7 @@ def test_ttml_with_its_own_language(tmp_path: Path) -> None:
     assert "cue 1 at 00:00:01.000: error chars-per-line: 14 chars > 13 chars" in out
     assert "cue 1 at 00:00:01.000: error reading-speed: 4.67 cps > 4 cps" in out
     assert "cue 2 at 00:00:05.000: error lines: 3 > 2" in out
-    assert out.splitlines()[-1].endswith("(netflix, ja)")
+    assert out.splitlines()[-1].endswith("(netflix, ja from the file's xml:lang)")
 
 
 @pytest.mark.parametrize("fmt", ["srt", "vtt", "ttml", "json"])
@@ -327,3 +332,52 @@ def test_every_export_of_a_conformed_transcript_passes_check(tmp_path: Path, fmt
             "-On it.\n-Thanks.",
             "Coffee first, though.",
         ]
+
+
+# --- which language picks the limits, and the report saying why ---------------------------
+
+# 18 characters over 1 s: fine at 20 cps (English), too fast at 17 (other languages).
+_EN_SRT = "1\n00:00:01,000 --> 00:00:02,000\nEnglish words here\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "extra_args", "language", "why"),
+    [
+        ("1001.en-US.srt", [], "en-US", "the file name"),
+        ("episode3.en.srt", [], "en", "the file name"),
+        ("take2.final.srt", [], None, "none found"),  # "final" is no language
+        ("plain.srt", [], None, "none found"),
+        ("1001.en-US.srt", ["--language", "fr"], "fr", "--language"),
+    ],
+)
+def test_language_from_the_file_name_or_the_override(
+    tmp_path: Path, name: str, extra_args: list[str], language: str | None, why: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(_EN_SRT, encoding="utf-8")
+    code, out, _ = run(str(path), "--format", "json", *extra_args)
+    report = json.loads(out)["files"][0]
+    assert (report["language"], report["language_source"]) == (language, why)
+    english = language is not None and language.startswith("en")
+    assert code == (0 if english else 1)
+    assert ("20.0 cps" if english else "17.0 cps") in report["limits"]
+
+
+def test_language_stated_in_the_file_wins_over_the_file_name(tmp_path: Path) -> None:
+    # A TTML named .fr.ttml whose xml:lang says ja: the file's own statement is used.
+    path = tmp_path / "episode.fr.ttml"
+    path.write_text(TTML, encoding="utf-8")
+    _, out, _ = run(str(path), "-q")
+    assert out.splitlines()[-1].endswith("(netflix, ja from the file's xml:lang)")
+
+
+def test_language_from_dubsubs_json(tmp_path: Path) -> None:
+    from dubsubs.formats import export
+    from dubsubs.model import Cue, Transcript
+
+    document = export(Transcript((Cue(1000, 2000, "English words here"),), language="en-GB"), "json")
+    path = tmp_path / "episode.json"
+    path.write_text(document, encoding="utf-8")
+    code, out, _ = run(str(path), "-q")
+    assert code == 0, out
+    assert out.splitlines()[-1].endswith("(netflix, en-GB from the file's language)")

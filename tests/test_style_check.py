@@ -108,9 +108,12 @@ def test_text_and_json_reports() -> None:
     bad = check([Raw(0, 500, "Hi.")], NETFLIX, language="en", source="a.srt")
     good = check([Raw(0, 2000, "Hi.")], NETFLIX, language="en", source="b.srt")
     text = format_text([bad, good])
+    limits = "limits: netflix: 42 chars/line, 2 lines, 20.0 cps, duration 834-7000 ms, gap 2 frames, fps 25"
     assert text.splitlines() == [
         "a.srt: cue 1 at 00:00:00.000: error min-duration: 500 ms < 834 ms",
+        f"a.srt: {limits}",
         "a.srt: FAIL: 1 cue, 1 error, 0 warnings (netflix, en)",
+        f"b.srt: {limits}",
         "b.srt: ok: 1 cue, 0 errors, 0 warnings (netflix, en)",
     ]
     body = json.loads(format_json([bad, good]))

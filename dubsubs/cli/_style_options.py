@@ -18,6 +18,7 @@ option values; a bad value becomes a click usage error (exit 2) naming the optio
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable
@@ -28,7 +29,8 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import OptionError
-from ..style import PRESETS, preset_from_options
+from ..formats.ttml import TtmlOptions
+from ..style import PRESETS, Preset, preset_from_options
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,6 +91,11 @@ SETTINGS: tuple[_Setting, ...] = (
 )
 
 
+_COPYRIGHT = click.option(
+    "--copyright", "copyright", metavar="TEXT",
+    help="A copyright line for the TTML head (ttm:copyright); the BBC's validator warns without one.")
+
+
 def _preset_option(default_preset: str) -> Callable[[F], F]:
     return click.option(
         "--preset",
@@ -100,11 +107,16 @@ def _preset_option(default_preset: str) -> Callable[[F], F]:
     )
 
 
-def _build(name: str | None, values: dict[str, Any]) -> Any:
+def _build(name: str | None, values: dict[str, Any], copyright_line: str | None = None) -> Any:
     try:
         if values.get("offset_ms") is not None:
             values["offset_ms"] = parse_offset(values["offset_ms"])
-        return preset_from_options(name, values.pop("fps", None), **values)
+        preset: Preset = preset_from_options(name, values.pop("fps", None), **values)
+        if copyright_line is not None:
+            # Into the TTML options the spec already sets (the bbc styling), or the defaults.
+            ttml = preset.options_for("ttml") or TtmlOptions()
+            preset = preset.with_writer_options("ttml", dataclasses.replace(ttml, copyright=copyright_line))
+        return preset
     except OptionError as error:
         raise click.UsageError(str(error)) from None
 
@@ -117,10 +129,12 @@ def make_style_options(*, default_preset: str = "none", shifts: bool = True) -> 
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             values = {s.field: kwargs.pop(s.field) for s in SETTINGS if s.field in kwargs}
-            kwargs["preset"] = _build(kwargs.pop("preset"), values)
+            kwargs["preset"] = _build(kwargs.pop("preset"), values, kwargs.pop("copyright", None))
             return function(*args, **kwargs)
 
         options = [_preset_option(default_preset)] + [s.option() for s in SETTINGS if shifts or not s.shifts]
+        if shifts:  # commands that write files
+            options.append(_COPYRIGHT)
         decorated: Any = wrapper
         for option in reversed(options):
             decorated = option(decorated)

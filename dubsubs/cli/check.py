@@ -23,7 +23,9 @@ EXIT_UNREADABLE = 2
 @click.option(
     "--language",
     metavar="TAG",
-    help="Language for per-language limits (e.g. ja); default: the file's own, if it says.",
+    help="Language for per-language limits (e.g. ja). Default: the file's own (TTML xml:lang, "
+    "JSON language), else a tag in the file name (1001.en-US.srt), else the limits for other "
+    "languages. The report says which language was used and why.",
 )
 @units_option
 @encoding_option
@@ -48,8 +50,9 @@ def check_command(
     """Check each FILE (SRT, WebVTT, TTML, a dubsubs JSON export or a Camb.ai dub result)
     against --preset (default netflix) and the limits given as options, and report every
     violation: cue number, time, rule, measured value and limit. Rules: chars-per-line,
-    lines, reading-speed, min-duration, max-duration, min-gap (and the small-gap warning),
-    overlap, empty, inverted, order.
+    lines, reading-speed, min-duration, max-duration, min-gap, short-gap (bbc: a gap is 0
+    or at least 0.8 s) and the small-gap warning, overlap, empty, inverted, order. Each
+    file's report names the language and the limits used.
 
     Exit status: 0 when no file has an error (warnings allowed), 1 when any has an error,
     2 when a file cannot be read or an option is wrong (no file is then trusted as clean).

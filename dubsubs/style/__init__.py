@@ -17,12 +17,13 @@ unchanged. Nothing here reads or writes files.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
 from ..errors import OptionError
-from ..model import Cue, Transcript
+from ..model import MAX_MS, Cue, Transcript
 from ..wording import plural
 from .check import CheckReport, Violation, check, format_json, format_text
 from .presets import DEFAULT_FPS, FRAME_RATES, PRESETS, LanguageLimits, Preset, parse_fps
@@ -186,9 +187,17 @@ def conform(
     offset = total_offset_ms(limits)
     if limits.segment:
         pieces: list[tuple[Cue, int]] = []
+        gap_ms = math.ceil(limits.min_gap_frames * 1000 / limits.fps)
         for index, item in enumerate(items, 1):
-            parts = [part for voice in by_voice(item)
-                     for part in segment_cue(voice, limits, transcript.language)]
+            # Free time after the item: up to the next one's start, less the minimum gap.
+            free_end = items[index].start_ms - gap_ms if index < len(items) else MAX_MS
+            voices = by_voice(item)
+            parts = [
+                part
+                for number, voice in enumerate(voices, 1)
+                for part in segment_cue(voice, limits, transcript.language,
+                                        free_end if number == len(voices) else voice.end_ms)
+            ]
             if len(parts) > 1:
                 split.append(index)
             pieces.extend((part, index) for part in parts)

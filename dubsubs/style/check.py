@@ -11,7 +11,9 @@ inverted            error     a cue that ends before it starts
 order               error     a cue that starts before the cue listed before it
 overlap             error     a cue that starts before the previous one ends
 min-gap             error     less than the minimum gap (in frames) between cues
-small-gap           warning   a gap above the minimum but under ``close_gap_ms``
+short-gap           error     a gap neither closed (0) nor at least ``min_open_gap_ms``
+small-gap           warning   a gap above the minimum (and ``min_open_gap_ms``) but
+                              under ``close_gap_ms``
 lines               error     more lines than allowed
 chars-per-line      error     a line longer than allowed (the longest is reported)
 reading-speed       error     characters per second above the limit
@@ -46,6 +48,7 @@ RULES: dict[str, Severity] = {
     "order": "error",
     "overlap": "error",
     "min-gap": "error",
+    "short-gap": "error",
     "small-gap": "warning",
     "lines": "error",
     "chars-per-line": "error",
@@ -93,7 +96,7 @@ class Violation:
 
     def describe(self) -> str:
         unit = f" {self.unit}" if self.unit else ""
-        relation = "<" if self.rule in ("min-gap", "min-duration", "small-gap") else ">"
+        relation = "<" if self.rule in ("min-gap", "short-gap", "min-duration", "small-gap") else ">"
         if self.rule in ("empty", "inverted", "order", "overlap"):
             detail = {
                 "empty": "no text",
@@ -113,6 +116,8 @@ class CheckReport:
     language: str | None
     cue_count: int
     violations: tuple[Violation, ...] = field(default_factory=tuple)
+    language_source: str | None = None  # why this language: "--language", "the file name"...
+    limits: str = ""  # the limits applied, as Preset.describe() puts them
 
     @property
     def errors(self) -> int:
@@ -126,9 +131,18 @@ class CheckReport:
     def ok(self) -> bool:
         return self.errors == 0
 
+    def language_note(self) -> str:
+        """Which language chose the limits, and why: ``en-US from the file name``."""
+        if self.language:
+            return f"{self.language} from {self.language_source}" if self.language_source else self.language
+        if self.language_source:
+            return f"no language ({self.language_source}): limits for other languages"
+        return ""
+
     def summary(self) -> str:
         name = self.source or "<transcript>"
-        lang = f", {self.language}" if self.language else ""
+        note = self.language_note()
+        lang = f", {note}" if note else ""
         verdict = "ok" if self.ok else "FAIL"
         return (
             f"{name}: {verdict}: {plural(self.cue_count, 'cue')}, {plural(self.errors, 'error')}, "
@@ -140,6 +154,8 @@ class CheckReport:
             "file": self.source,
             "preset": self.preset,
             "language": self.language,
+            "language_source": self.language_source,
+            "limits": self.limits,
             "cues": self.cue_count,
             "errors": self.errors,
             "warnings": self.warnings,
@@ -149,7 +165,18 @@ class CheckReport:
 
 
 def _num(value: float) -> str:
+    if isinstance(value, float) and value != round(value, 3):
+        return repr(value)  # a gap measured in binary floating point, 799.9999999999998
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def validator_seconds(ms: int) -> float:
+    """A clock time as the BBC's ttml-validator reads ``HH:MM:SS.mmm``: whole minutes
+    as an integer count of seconds plus ``SS.mmm`` as a binary float. Its gap rules
+    subtract two such values, so a gap of exactly 0.8 s can come out as 0.7999... and
+    fail; measuring the same way makes ``check`` agree with it gap for gap."""
+    minutes, rest = divmod(ms, 60_000)
+    return minutes * 60 + rest / 1000
 
 
 def format_time(ms: int) -> str:
@@ -164,9 +191,11 @@ def check(
     language: str | None = None,
     fps: Fraction | None = None,
     source: str | None = None,
+    language_source: str | None = None,
 ) -> CheckReport:
     """Every violation of ``preset`` (with its ``language`` variant) in ``cues``, in the
-    order given (a file's order: out-of-order cues are themselves a violation)."""
+    order given (a file's order: out-of-order cues are themselves a violation).
+    ``language_source`` says where ``language`` came from, for the report."""
     limits = preset.for_language(language)
     rate = fps or limits.fps
     found: list[Violation] = []
@@ -209,10 +238,22 @@ def check(
             add(current, cue, "overlap", -gap, 0, "ms")
         elif min_gap_ms and gap < min_gap_ms - TOLERANCE_MS:
             add(current, cue, "min-gap", gap, round(min_gap_ms, 2), "ms")
+        elif limits.min_open_gap_ms:
+            # The gap as the BBC's validator measures it (see validator_seconds).
+            seconds = validator_seconds(cue.start_ms) - validator_seconds(max(before.end_ms, before.start_ms))
+            # Reported in whole ms, unless only the float arithmetic puts it under the
+            # limit: then as that float (799.9999999999998), so the line explains itself.
+            if 0 < seconds < limits.min_open_gap_ms / 1000:
+                shown = gap if gap < limits.min_open_gap_ms else seconds * 1000
+                add(current, cue, "short-gap", shown, limits.min_open_gap_ms, "ms")
+            elif 0 < seconds < limits.close_gap_ms / 1000:
+                shown = gap if gap < limits.close_gap_ms else seconds * 1000
+                add(current, cue, "small-gap", shown, limits.close_gap_ms, "ms")
         elif min_gap_ms + TOLERANCE_MS < gap < limits.close_gap_ms:
             add(current, cue, "small-gap", gap, limits.close_gap_ms, "ms")
     found.sort(key=lambda v: (v.cue, v.rule))
-    return CheckReport(source, limits.name, language, len(cues), tuple(found))
+    return CheckReport(source, limits.name, language, len(cues), tuple(found), language_source,
+                       limits.describe())
 
 
 def format_text(reports: Iterable[CheckReport], *, verbose: bool = True) -> str:
@@ -222,6 +263,8 @@ def format_text(reports: Iterable[CheckReport], *, verbose: bool = True) -> str:
         if verbose:
             prefix = f"{report.source}: " if report.source else ""
             out.extend(prefix + v.describe() for v in report.violations)
+            if report.limits:
+                out.append(f"{prefix}limits: {report.limits}")
         out.append(report.summary())
     return "\n".join(out) + ("\n" if out else "")
 

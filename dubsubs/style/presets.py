@@ -39,8 +39,21 @@ Sources
            4-word subtitle). As a character rate we take 180 wpm at about 6 characters
            per word with its space: 18 cps (our conversion, not a BBC figure). Minimum
            duration 1 s: our rounding of 0.3 s/word for the shortest (3-word) subtitles.
-           The guide sets no maximum duration and no gap in frames; the 2-frame gap
-           here is the common broadcast figure, NOT a BBC one.
+           The guide sets no maximum duration. It asks that a subtitle not stay on screen
+           more than 1.5 s after the speech ends (section 5.2).
+[BBC-VAL]  The BBC's own validator for EBU-TT-D deliveries, bbc/ttml-validator on GitHub
+           (``validate-ttml -flavour bbc``), which implements the technical requirements
+           of [BBC]. Its timing check: a gap between subtitles is either zero or at least
+           0.8 s (anything between is an error), and a gap under 1.5 s is a warning. Its
+           styling checks, which the ``bbc`` preset's TTML options meet: computed font
+           family exactly "ReithSans, Arial, Roboto, proportionalSansSerif, default";
+           font size 6-7.5% of the frame height (ours: one cell of 15 rows, 6.67%); an
+           explicit line height (a warning when ``normal``) within 1.2x those sizes (ours
+           120%); ebutts:linePadding 0.3c-0.8c (ours 0.5c); itts:fillLineGap true; span
+           background opaque black (#000000); text white, yellow, cyan or green; region
+           with tts:overflow="visible" and inside 9.5%-91.5% across, 5%-95% down. Absent
+           ttm:copyright and ittp:activeArea are warnings. It also requires at least two
+           subtitles to start in the first 23 minutes.
 
 Character counting: every character counts 1, including spaces and punctuation (line
 breaks do not). That over-counts half-width characters in Japanese and Korean, where
@@ -54,6 +67,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from ..errors import OptionError
+from ..formats.ttml.writer import TtmlOptions
 
 DashStyle = Literal["-", "- "]
 
@@ -138,6 +152,7 @@ class Preset:
     min_gap_frames: int = 0
     close_gap_ms: int = 0
     max_start_delay_ms: int = 0
+    min_open_gap_ms: int = 0
     dual_speaker_dash: DashStyle = "-"
     segment: bool = False
     timing: bool = False
@@ -146,6 +161,7 @@ class Preset:
     start_timecode: str | None = None
     description: str = ""
     variants: tuple[tuple[str, LanguageLimits], ...] = ()
+    writer_options: tuple[tuple[str, Any], ...] = ()
     overridden: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
@@ -161,6 +177,8 @@ class Preset:
             raise OptionError(f"close_gap_ms must be >= 0, got {self.close_gap_ms!r}")
         if type(self.max_start_delay_ms) is not int or self.max_start_delay_ms < 0:
             raise OptionError(f"max_start_delay_ms must be >= 0, got {self.max_start_delay_ms!r}")
+        if type(self.min_open_gap_ms) is not int or self.min_open_gap_ms < 0:
+            raise OptionError(f"min_open_gap_ms must be >= 0, got {self.min_open_gap_ms!r}")
         if (
             self.min_duration_ms is not None
             and self.max_duration_ms is not None
@@ -200,10 +218,22 @@ class Preset:
                 changes[name] = value
         return replace(self, **changes) if changes else self
 
+    def options_for(self, fmt: str) -> Any | None:
+        """The writer options this spec sets for format ``fmt``, or ``None``."""
+        for name, options in self.writer_options:
+            if name == fmt:
+                return options
+        return None
+
+    def with_writer_options(self, fmt: str, options: Any) -> Preset:
+        """A copy whose writer gets ``options`` for format ``fmt``."""
+        kept = tuple(pair for pair in self.writer_options if pair[0] != fmt)
+        return replace(self, writer_options=(*kept, (fmt, options)))
+
     def with_overrides(self, **overrides: Any) -> Preset:
         """A copy with ``overrides`` applied (``None`` values are ignored); a misspelt
         name raises :class:`OptionError`."""
-        known = {f.name for f in fields(self)} - {"variants", "overridden", "name"}
+        known = {f.name for f in fields(self)} - {"variants", "overridden", "name", "writer_options"}
         unknown = sorted(set(overrides) - known)
         if unknown:
             raise OptionError(
@@ -222,7 +252,8 @@ class Preset:
             f"{self.max_lines or '-'} lines",
             f"{self.max_cps or '-'} cps",
             f"duration {self.min_duration_ms or 0}-{self.max_duration_ms or '-'} ms",
-            f"gap {self.min_gap_frames} frames",
+            f"gap {self.min_gap_frames} frames" + (
+                f" (or 0, else >= {self.min_open_gap_ms} ms)" if self.min_open_gap_ms else ""),
             f"fps {float(self.fps):g}",
         ]
         return f"{self.name}: " + ", ".join(parts)
@@ -279,6 +310,18 @@ NETFLIX_CHILDREN = replace(
     ),
 )
 
+#: [BBC-VAL] styling: each value is the one the validator requires or accepts.
+BBC_TTML = TtmlOptions(
+    font_family="ReithSans, Arial, Roboto, proportionalSansSerif, default",
+    background_color="#000000",
+    line_height="120%",
+    line_padding="0.5c",
+    fill_line_gap=True,
+    region_overflow="visible",
+    # The area the subtitles may cover: the one region (IMSC 1 ittp:activeArea).
+    active_area="10% 10% 80% 80%",
+)
+
 BBC = Preset(
     name="bbc",
     max_chars_per_line=37,  # [BBC] 68% of a 16:9 picture, about 37 characters
@@ -286,13 +329,17 @@ BBC = Preset(
     max_cps=18.0,  # [BBC] 180 wpm upper rate, at ~6 characters per word incl. the space
     min_duration_ms=1000,  # [BBC] 0.3 s/word, rounded for 3-word subtitles (ours)
     max_duration_ms=None,  # [BBC] sets no hard maximum
-    min_gap_frames=2,  # not a BBC figure (see module docstring)
-    close_gap_ms=500,
+    min_gap_frames=0,  # [BBC-VAL] subtitles may follow each other with no gap at all
+    min_open_gap_ms=800,  # [BBC-VAL] a gap that is not zero is at least 0.8 s
+    # [BBC-VAL] a gap under 1.5 s is a warning, so gaps under 1.5 s are closed to zero: the
+    # subtitle stays up to 1.5 s after its speech, the most [BBC] 5.2 allows.
+    close_gap_ms=1500,
     max_start_delay_ms=500,  # ours, as for netflix
     dual_speaker_dash="- ",  # BBC marks speakers by colour, not dashes; a spaced dash if used
     segment=True,
     timing=True,
-    description="BBC Subtitle Guidelines",
+    description="BBC Subtitle Guidelines, as the BBC's ttml-validator checks them",
+    writer_options=(("ttml", BBC_TTML),),
 )
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (NONE, NETFLIX, NETFLIX_CHILDREN, BBC)}

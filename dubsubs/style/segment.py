@@ -10,9 +10,11 @@ preferred, so a 2.2-screen item becomes three pieces rather than four.
 
 Each piece's time comes from the item's own span: every piece first gets what it needs
 (its reading time at ``max_cps`` and the minimum duration, plus a margin of two frames
-for frame snapping), and the remaining time is shared in proportion to length. When the
-item is too short for that, time is shared in proportion to length alone and the check
-will say so. Pieces never start before the item starts nor end after it ends.
+for frame snapping), and the remaining time is shared by reading load (characters read,
+line breaks not counted). When the item's span is too short for that, the pieces also
+take the free time after it, up to the next item less the minimum gap, and no more than
+they need. When even that is not enough, each piece gets the same fraction of what it
+needs, and the check will say so. Pieces never start before the item starts.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from .linebreak import (
     word_lists,
 )
 from .presets import Preset
-from .timing import TimingLimits, ms_to_frames_ceil, needed_ms
+from .timing import TimingLimits, ms_to_frames_ceil, needed_ms, reading_chars
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,20 +124,33 @@ def split_tokens(tokens: Sequence[Token], fit: _Fit, language: str | None) -> li
 
 
 def _allocate(
-    start: int, end: int, texts: Sequence[str], gap_ms: int, limits: TimingLimits, margin_ms: int
+    start: int,
+    end: int,
+    texts: Sequence[str],
+    gap_ms: int,
+    limits: TimingLimits,
+    margin_ms: int,
+    free_end: int,
 ) -> list[tuple[int, int]]:
     n = len(texts)
-    lengths = [max(len(t), 1) for t in texts]
-    total = sum(lengths)
+    loads = [max(reading_chars(t), 1) for t in texts]
+    needs = [needed_ms(t, limits) + margin_ms for t in texts]
+    wanted = sum(needs) + gap_ms * (n - 1)
+    if end - start < wanted and free_end > end:
+        # The speech is too short for its words: use the free time after it, no more than needed.
+        end = min(free_end, start + wanted)
     available = end - start - gap_ms * (n - 1)
     if available < n:  # no room for gaps: share the bare span
         gap_ms, available = 0, end - start
-    needs = [needed_ms(t, limits) + margin_ms for t in texts]
-    if sum(needs) <= available:
-        extra = available - sum(needs)
-        durations = [need + extra * length / total for need, length in zip(needs, lengths, strict=True)]
+    total_need = sum(needs)
+    if total_need <= available:
+        # Everyone gets what they need; what is left goes by reading load.
+        extra, total_load = available - total_need, sum(loads)
+        durations = [need + extra * load / total_load for need, load in zip(needs, loads, strict=True)]
     else:
-        durations = [available * length / total for length in lengths]
+        # Not enough time even so: every piece gets the same share of what it needs, so
+        # no piece is read faster than the others.
+        durations = [available * need / total_need for need in needs]
     if limits.max_duration_ms is not None:
         durations = [min(d, limits.max_duration_ms) for d in durations]
     spans = []
@@ -150,9 +165,15 @@ def _allocate(
     return spans
 
 
-def segment_cue(cue: Cue, preset: Preset, language: str | None = None) -> list[Cue]:
+def segment_cue(cue: Cue, preset: Preset, language: str | None = None,
+                free_end_ms: int | None = None) -> list[Cue]:
     """``cue`` as one or more cues that fit ``preset`` (already resolved for the
-    language); text laid out in lines. Empty text is returned unchanged."""
+    language); text laid out in lines. Empty text is returned unchanged.
+
+    ``free_end_ms`` is the latest time the pieces may run to when the speech itself is
+    too short to read them at ``max_cps`` (the next item's start less the minimum gap);
+    ``None``, the default, keeps them within ``cue``. They never start before ``cue``
+    does."""
     tokens = tokenize(cue.text)
     if not tokens:
         return [cue]
@@ -177,7 +198,8 @@ def segment_cue(cue: Cue, preset: Preset, language: str | None = None) -> list[C
     frame_ms = 1000 / float(preset.fps)
     gap_ms = math.ceil(preset.min_gap_frames * frame_ms)
     margin_ms = math.ceil(2 * frame_ms)
-    spans = _allocate(cue.start_ms, cue.end_ms, texts, gap_ms, limits, margin_ms)
+    free_end = cue.end_ms if free_end_ms is None else max(free_end_ms, cue.end_ms)
+    spans = _allocate(cue.start_ms, cue.end_ms, texts, gap_ms, limits, margin_ms, free_end)
     return [Cue(s, e, text, cue.speaker) for (s, e), text in zip(spans, texts, strict=True)]
 
 

@@ -237,7 +237,10 @@ def retime(
                 end, what = target, "extended"
         if room is not None and limits.close_gap_ms:
             free = starts[i + 1] - end
-            if gap < free and free * 1000 * q < limits.close_gap_ms * p:
+            # Inclusive: a gap of exactly close_gap_ms is closed too, so no gap is left on
+            # a limit that a reader measuring in binary floating point (the BBC's
+            # validator) could see as just under it.
+            if gap < free and free * 1000 * q <= limits.close_gap_ms * p:
                 end, what = room, "gap-closed"
         if max_frames is not None and end - start > max_frames:
             end = start + max_frames

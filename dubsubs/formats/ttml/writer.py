@@ -18,6 +18,12 @@ ttconv. Text goes through :mod:`dubsubs.formats._text`, so no character XML 1.0 
 U+FFFD. Line breaks become ``<br/>``; ``&``, ``<``, ``>`` are escaped. A cue whose text is
 empty after clean-up is left out; with no cue left the document has no ``<body>``
 (EBU-TT-D requires every ``<div>`` to hold a ``<p>``).
+
+The options left unset by default (``line_height``, ``line_padding``, ``fill_line_gap``,
+``region_overflow``, ``active_area``, ``copyright``) write nothing, so the default document
+stays generic EBU-TT-D / IMSC 1; a delivery spec that wants them (the ``bbc`` preset)
+sets them, and only then are the EBU-TT-D styling (``ebutts:``) and IMSC 1 styling and
+parameter (``itts:``, ``ittp:``) namespaces declared.
 """
 
 from __future__ import annotations
@@ -35,6 +41,13 @@ _PERCENT = re.compile(r"\+?\d+(?:\.\d+)?%")
 _PERCENT_PAIR = re.compile(r"\+?\d+(?:\.\d+)?% \+?\d+(?:\.\d+)?%")
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?")
 _ALIGN = re.compile(r"left|center|right|start|end")
+_CELLS = re.compile(r"\d+(?:\.\d+)?c")
+_PERCENT_QUAD = re.compile(r"\d+(?:\.\d+)?%(?: \d+(?:\.\d+)?%){3}")
+_OVERFLOW = re.compile(r"visible|hidden")
+
+NS_EBUTTS = "urn:ebu:tt:style"
+NS_ITTS = "http://www.w3.org/ns/ttml/profile/imsc1#styling"
+NS_ITTP = "http://www.w3.org/ns/ttml/profile/imsc1#parameter"
 
 EBU_TT_D = "urn:ebu:tt:distribution:2018-04"
 IMSC1_TEXT = "http://www.w3.org/ns/ttml/profile/imsc1/text"
@@ -46,6 +59,14 @@ class TtmlOptions:
 
     ``font_size`` is a percentage of the cell height (``cell_rows`` cells per frame).
     ``region_origin``/``region_extent`` are percentages of the frame, ``"x% y%"``.
+
+    Unset (``None``/``False``) by default, and then not written at all:
+    ``line_height`` (a percentage of the font size; unset means ``normal``),
+    ``line_padding`` (``ebutts:linePadding`` in cells, ``"0.5c"``), ``fill_line_gap``
+    (``itts:fillLineGap="true"``: the background also fills the space between lines),
+    ``region_overflow`` (``visible`` or ``hidden`` on the region), ``active_area``
+    (``ittp:activeArea``, four percentages ``"left top width height"``) and ``copyright``
+    (a ``ttm:copyright`` line in the head).
     """
 
     cell_columns: int = 32
@@ -57,6 +78,12 @@ class TtmlOptions:
     text_align: str = "center"
     region_origin: str = "10% 10%"
     region_extent: str = "80% 80%"
+    line_height: str | None = None
+    line_padding: str | None = None
+    fill_line_gap: bool = False
+    region_overflow: str | None = None
+    active_area: str | None = None
+    copyright: str | None = None
 
     def __post_init__(self) -> None:
         # Checked here so a bad value fails as an option, not as an invalid document.
@@ -69,8 +96,14 @@ class TtmlOptions:
             ("text_align", self.text_align, _ALIGN),
             ("region_origin", self.region_origin, _PERCENT_PAIR),
             ("region_extent", self.region_extent, _PERCENT_PAIR),
+            ("line_height", self.line_height, _PERCENT),
+            ("line_padding", self.line_padding, _CELLS),
+            ("region_overflow", self.region_overflow, _OVERFLOW),
+            ("active_area", self.active_area, _PERCENT_QUAD),
         ]
         for name, value, pattern in checks:
+            if value is None and name in _OPTIONAL:
+                continue
             if pattern is None:
                 ok = type(value) is int and value > 0
             else:
@@ -79,6 +112,14 @@ class TtmlOptions:
                 raise OptionError(f"ttml option {name}={value!r} is not allowed in EBU-TT-D")
         if not isinstance(self.font_family, str) or not self.font_family.strip():
             raise OptionError(f"ttml option font_family={self.font_family!r} is empty")
+        if type(self.fill_line_gap) is not bool:
+            raise OptionError(f"ttml option fill_line_gap={self.fill_line_gap!r} must be true or false")
+        text = self.copyright
+        if text is not None and (not isinstance(text, str) or not text.strip() or not text.isprintable()):
+            raise OptionError(f"ttml option copyright={self.copyright!r} must be one line of printable text")
+
+
+_OPTIONAL = frozenset({"line_height", "line_padding", "region_overflow", "active_area"})
 
 
 escape = escape_markup
@@ -146,6 +187,25 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
         )
 
     o = options
+    # Namespaces and attributes the optional settings need, declared only when used.
+    extra_ns = ""
+    block_extra = ""
+    if o.line_height is not None:
+        block_extra += f' tts:lineHeight="{escape_attribute(o.line_height)}"'
+    if o.line_padding is not None:
+        extra_ns += f' xmlns:ebutts="{NS_EBUTTS}"'
+        block_extra += f' ebutts:linePadding="{escape_attribute(o.line_padding)}"'
+    if o.fill_line_gap:
+        extra_ns += f' xmlns:itts="{NS_ITTS}"'
+        block_extra += ' itts:fillLineGap="true"'
+    tt_extra = ""
+    if o.active_area is not None:
+        extra_ns += f' xmlns:ittp="{NS_ITTP}"'
+        tt_extra = f' ittp:activeArea="{escape_attribute(o.active_area)}"'
+    region_extra = f' tts:overflow="{o.region_overflow}"' if o.region_overflow is not None else ""
+    # EBU-TT-D puts ttm:copyright first in the head, before <metadata>.
+    copyright_line = (f"    <ttm:copyright>{escape(o.copyright)}</ttm:copyright>\n"
+                      if o.copyright is not None else "")
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<tt xmlns="http://www.w3.org/ns/ttml"'
@@ -153,9 +213,11 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
         ' xmlns:tts="http://www.w3.org/ns/ttml#styling"'
         ' xmlns:ttm="http://www.w3.org/ns/ttml#metadata"'
         ' xmlns:ebuttm="urn:ebu:tt:metadata"'
-        f' ttp:timeBase="media" ttp:cellResolution="{o.cell_columns} {o.cell_rows}"'
+        f'{extra_ns}'
+        f' ttp:timeBase="media" ttp:cellResolution="{o.cell_columns} {o.cell_rows}"{tt_extra}'
         f' xml:lang="{language_tag(transcript.language)}">\n'
         "  <head>\n"
+        f"{copyright_line}"
         "    <metadata>\n"
         "      <ebuttm:documentMetadata>\n"
         f"        <ebuttm:conformsToStandard>{EBU_TT_D}</ebuttm:conformsToStandard>\n"
@@ -167,7 +229,7 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
         '      <style xml:id="block"'
         f' tts:fontFamily="{escape_attribute(o.font_family)}"'
         f' tts:fontSize="{escape_attribute(o.font_size)}"'
-        f' tts:textAlign="{escape_attribute(o.text_align)}"/>\n'
+        f' tts:textAlign="{escape_attribute(o.text_align)}"{block_extra}/>\n'
         '      <style xml:id="text"'
         f' tts:color="{escape_attribute(o.color)}"'
         f' tts:backgroundColor="{escape_attribute(o.background_color)}"/>\n'
@@ -176,7 +238,7 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
         '      <region xml:id="bottom"'
         f' tts:origin="{escape_attribute(o.region_origin)}"'
         f' tts:extent="{escape_attribute(o.region_extent)}"'
-        ' tts:displayAlign="after"/>\n'
+        f' tts:displayAlign="after"{region_extra}/>\n'
         "    </layout>\n"
         "  </head>\n"
     )
