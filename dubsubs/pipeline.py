@@ -70,7 +70,7 @@ def writer_options(formats: Sequence[str], options: Mapping[str, Any] | None = N
             writer = get_writer(fmt)
             given = preset.options_for(writer.name)
             if writer.options_type is not None:
-                names = {f.name for f in dataclasses.fields(writer.options_type)}  # type: ignore[arg-type]
+                names = {f.name for f in dataclasses.fields(writer.options_type)}
                 shared = {name: getattr(preset, name) for name in SHARED_SETTINGS
                           if name in names and name in preset.overridden}
                 if shared:

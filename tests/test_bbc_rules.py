@@ -38,7 +38,7 @@ SAMPLE = Transcript(
 
 def bbc_ttml(transcript: Transcript = SAMPLE) -> ElementTree.Element:
     styled, _ = conform(transcript, BBC)
-    return ElementTree.fromstring(render_all(styled, ["ttml"], preset=BBC)["ttml"])
+    return ElementTree.fromstring(render_all(styled, ["ttml"], preset=BBC)["ttml"].decode())
 
 
 def computed(root: ElementTree.Element, element: ElementTree.Element, name: str) -> str | None:
@@ -128,13 +128,13 @@ def test_bbc_styling_stays_in_the_bbc_preset() -> None:
     for marker in ("ReithSans", "linePadding", "fillLineGap", "activeArea", "overflow", "lineHeight"):
         assert marker not in document
     netflix = render_all(conform(SAMPLE, get_preset("netflix"))[0], ["ttml"], preset=get_preset("netflix"))
-    assert "ReithSans" not in netflix["ttml"]
+    assert "ReithSans" not in netflix["ttml"].decode()
 
 
 def test_callers_options_win_over_the_presets() -> None:
     styled, _ = conform(SAMPLE, BBC)
     mine = TtmlOptions(font_family="Tiresias")
-    document = render_all(styled, ["ttml"], {"ttml": mine}, preset=BBC)["ttml"]
+    document = render_all(styled, ["ttml"], {"ttml": mine}, preset=BBC)["ttml"].decode()
     assert 'tts:fontFamily="Tiresias"' in document and "fillLineGap" not in document
 
 
@@ -144,7 +144,7 @@ def test_bbc_document_validates_and_reads_in_ttconv_without_a_warning(
     from lxml import etree
 
     styled, _ = conform(SAMPLE, BBC)
-    document = render_all(styled, ["ttml"], preset=BBC)["ttml"]
+    document = render_all(styled, ["ttml"], preset=BBC)["ttml"].decode()
     tree = etree.fromstring(document.encode("utf-8"))
     # The schema in ../shared is EBU-TT-D 1.0 (2015); ittp:activeArea and itts:fillLineGap
     # came with EBU-TT-D 1.0.1 (2018), the version the document declares. Everything else

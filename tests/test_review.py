@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dubsubs import fetch as fetch_module
+from dubsubs.camb import fetch as fetch_module
 from dubsubs import review
 from dubsubs.cli import main
 from dubsubs.review import (
@@ -29,7 +29,7 @@ from dubsubs.review import (
     render,
     write_review,
 )
-from dubsubs.sandbox import Sandbox
+from dubsubs.camb.sandbox import Sandbox
 from dubsubs.style import check, get_preset
 
 HOSTILE = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">&amp; \u2028'

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from dubsubs.cli import main
 from dubsubs.review import REVIEW_NAME, write_review
-from dubsubs.sandbox import Sandbox
+from dubsubs.camb.sandbox import Sandbox
 from dubsubs.style import get_preset
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -40,6 +40,7 @@ from ..output import (
     write_text,
 )
 from ..pipeline import check_stem, fit_to_preset, output_stem, render_outputs, summary_line
+from ..review import review_run
 from ..style import Preset
 from ..wording import printable, shorten
 from .client import CambClient, JsonDict, is_run_id
@@ -311,8 +312,8 @@ def _write_manifest(directory: Path, run_id: int, outcome: RunOutcome,
             if record is not None:
                 outcome.files.append(record)
         outcome.warnings.extend(page.warnings)
-    write_text(directory / MANIFEST,
-               json.dumps(_manifest(run_id, outcome, transcripts, status), indent=2, ensure_ascii=False) + "\n")
+    manifest = _manifest(run_id, outcome, transcripts, status)
+    write_text(directory / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
 def _manifest(run_id: int, outcome: RunOutcome, transcripts: list[dict[str, Any]],
