@@ -131,7 +131,7 @@ def render_outputs(transcript: Transcript, stem: str, formats: Sequence[str] | N
     for fmt in formats:
         data, said = get_writer(fmt).render_with_notes(transcript, chosen[fmt])
         files[output_name(stem, fmt)] = data
-        notes.extend(f"{fmt}: {note}" for note in said)
+        notes.extend(note if note.startswith((f"{fmt} ", f"{fmt}:")) else f"{fmt}: {note}" for note in said)
     return Rendered(files, tuple(notes))
 
 

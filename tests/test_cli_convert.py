@@ -244,3 +244,15 @@ def test_help_and_convert_start_without_requests(fixtures_dir: Path, tmp_path: P
                          capture_output=True, text=True, timeout=60, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]", out
     assert (tmp_path / "episode3.srt").is_file()
+
+
+def test_convert_prints_what_a_writer_had_to_change(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "dub.json"
+    source.write_text(json.dumps({"transcript": [
+        {"start": 0.1, "end": 2.0, "text": "Price: 5 € — ok", "speaker": "A"}]}), encoding="utf-8")
+    result = runner.invoke(main, ["convert", str(source), "-o", str(tmp_path / "out"), "-f", "scc,stl"])
+    assert result.exit_code == 0, result.output
+    assert "'€'" in result.output  # the euro sign SCC and STL cannot carry is reported, not lost
+    result = runner.invoke(main, ["convert", str(source), "-o", str(tmp_path / "out"), "-f", "scc",
+                                  "--fps", "25"])
+    assert result.exit_code == 1 and "SCC carries only 29.97" in result.output

@@ -20,6 +20,10 @@ def _stem(path: str) -> str:
     return strip_suffix(Path(path).name)
 
 
+#: Writer notes printed per transcript without -v (SCC can report one per character).
+MAX_NOTES = 10
+
+
 @click.command(short_help="Convert dub results or subtitle files to SRT, WebVTT, TTML and JSON.")
 # Not dir_okay=False: click would reject the whole command, and a bad input must only
 # cost its own line (the reader reports a directory as unreadable).
@@ -86,6 +90,11 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
             if not quiet:
                 exts = ",".join(p.suffix.lstrip(".") for p in done.paths)
                 click.echo(f"{label} -> {Path(output_dir) / name}.{{{exts}}}: {done.summary()}")
+                shown = done.notes if verbose else done.notes[:MAX_NOTES]
+                for note in shown:  # what a writer had to change (SCC, STL): never silent
+                    click.echo(f"  {note}")
+                if len(done.notes) > len(shown):
+                    click.echo(f"  ... and {len(done.notes) - len(shown)} more (-v shows all)")
                 if verbose:
                     for line in done.report.lines()[1:]:
                         click.echo(line)
