@@ -26,12 +26,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dubsubs.camb.sandbox import Sandbox
 from dubsubs.cli import main
 from dubsubs.errors import DubsubsError, InputError, OptionError
 from dubsubs.formats import FORMATS, default_formats, export, export_bytes, iter_bytes
 from dubsubs.formats.stl import StlOptions, encode
 from dubsubs.model import Cue, RawTranscript, Transcript, Voice
-from dubsubs.camb.sandbox import Sandbox
 
 DATE = datetime.date(2024, 5, 1)
 NTSC = Fraction(30000, 1001)

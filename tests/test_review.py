@@ -16,8 +16,9 @@ from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dubsubs.camb import fetch as fetch_module
 from dubsubs import review
+from dubsubs.camb import fetch as fetch_module
+from dubsubs.camb.sandbox import Sandbox
 from dubsubs.cli import main
 from dubsubs.review import (
     REVIEW_NAME,
@@ -29,7 +30,6 @@ from dubsubs.review import (
     render,
     write_review,
 )
-from dubsubs.camb.sandbox import Sandbox
 from dubsubs.style import check, get_preset
 
 HOSTILE = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">&amp; \u2028'

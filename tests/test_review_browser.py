@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from dubsubs.camb.sandbox import Sandbox
 from dubsubs.cli import main
 from dubsubs.review import REVIEW_NAME, write_review
-from dubsubs.camb.sandbox import Sandbox
 from dubsubs.style import get_preset
 
 CHROMIUM = Path("/usr/bin/chromium")
