@@ -9,17 +9,72 @@ The library in five calls::
     vtt = dubsubs.export(transcript, "vtt")          # text; no file written
     stl = dubsubs.export_bytes(transcript, "stl")    # any format as its file's bytes
     dubsubs.write_outputs(transcript, "out", "episode3", ["srt", "vtt"])
+
+The names below are loaded on first use (PEP 562), so ``import dubsubs`` is cheap and a
+command that needs only the SRT writer does not load every format, the style rules and
+the HTTP side.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .errors import DubsubsError, InputError, OptionError
-from .formats import FORMATS, ReadOptions, export, export_bytes, get_format, load, read_file
-from .model import Cue, RawItem, RawTranscript, Transcript, UnitsDecision, Voice
-from .normalize import Report, normalize
-from .pipeline import check_file, convert_raw, write_outputs
+#: Public name -> the module that defines it.
+_EXPORTS = {
+    "DubsubsError": "errors",
+    "InputError": "errors",
+    "OptionError": "errors",
+    "FORMATS": "formats",
+    "ReadOptions": "formats",
+    "export": "formats",
+    "export_bytes": "formats",
+    "get_format": "formats",
+    "load": "formats",
+    "read_file": "formats",
+    "Cue": "model",
+    "RawItem": "model",
+    "RawTranscript": "model",
+    "Transcript": "model",
+    "UnitsDecision": "model",
+    "Voice": "model",
+    "Report": "normalize",
+    "check_file": "pipeline",
+    "convert_raw": "pipeline",
+    "write_outputs": "pipeline",
+}
+
+if TYPE_CHECKING:
+    from .errors import DubsubsError, InputError, OptionError
+    from .formats import FORMATS, ReadOptions, export, export_bytes, get_format, load, read_file
+    from .model import Cue, RawItem, RawTranscript, Transcript, UnitsDecision, Voice
+    from .normalize import Report
+    from .pipeline import check_file, convert_raw, write_outputs
+
+
+# Loaded now, not on first use: ``dubsubs.normalize`` names both this function and its
+# module, and importing the module from anywhere would set the package attribute to the
+# module, hiding a lazily loaded function.
+from .normalize import normalize  # noqa: E402
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dubsubs' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # the next look-up is a plain one
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
+_EXPORTS["normalize"] = "normalize"
+
 
 __all__ = [
     "FORMATS",

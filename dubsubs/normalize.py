@@ -229,6 +229,10 @@ def _num(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.3f}".rstrip("0")
 
 
+#: Items the per-item statistics of :func:`weigh_evidence` look at, at most.
+SAMPLE_ITEMS = 20_000
+
+
 def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = None,
                    margins: ItemMargins | None = None) -> list[Evidence]:
     """Every kind of evidence about the unit of ``items``' numbers."""
@@ -239,21 +243,28 @@ def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = N
     starts: list[float] = [item.start for item in items]
     ends: list[float] = [item.end for item in items]
     lengths = list(map(operator.sub, ends, starts))
-    timed = [length for length in lengths if length > 0]
     # Where the transcript's late items end: evidence against the media and for the span.
     late = (_quantile(ends, 0.9) if len(ends) >= 10 else max(ends)) if ends else 0.0
 
-    rated = [m for m in margins.rate if m is not None]
+    # Medians and means settle long before the millionth item: beyond SAMPLE_ITEMS the
+    # per-item statistics below use every step-th item (the same items every run).
+    step = max(1, -(-len(items) // SAMPLE_ITEMS))
+    sampled = f" sampled from {len(items)}" if step > 1 else ""
+    rate_margins = margins.rate[::step]
+    sample_lengths = lengths[::step]
+    timed = [length for length in sample_lengths if length > 0]
+
+    rated = [m for m in rate_margins if m is not None]
     if rated:
         rates = [-2.0 if m < -2.0 else (2.0 if m > 2.0 else m) for m in rated]
         score = 2.0 * (sum(rates) / len(rates)) * math.sqrt(min(len(rates), 25))
-        chars = map(len, map(str.strip, (item.text for item in items)))
-        cps = _median([c / length for c, length, m in zip(chars, lengths, margins.rate, strict=True)
+        chars = map(len, map(str.strip, (item.text for item in items[::step])))
+        cps = _median([c / length for c, length, m in zip(chars, sample_lengths, rate_margins, strict=True)
                        if m is not None])
         evidence.append(Evidence(
             "speaking rate", score,
             f"median {_fmt(cps)} chars/s if seconds, {_fmt(cps * 1000)} if milliseconds "
-            f"({len(rates)} items; speech runs about 10-20)"))
+            f"({len(rates)} items{sampled}; speech runs about 10-20)"))
 
     if media_duration_ms and media_duration_ms > 0 and late > 0:
         x = math.log10(late / media_duration_ms)  # share of the media if the numbers are ms
@@ -287,7 +298,7 @@ def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = N
             ordered = sorted(items, key=operator.attrgetter("start"))
             gaps = [b.start - a.end for a, b in itertools.pairwise(ordered) if b.start > a.end]
         if gaps:
-            median_gap = _median(gaps)
+            median_gap = _median(gaps[::step])
             x = math.log10(median_gap)
             margin = _band_distance(x, 1e-4, GAP_MAX_S) - _band_distance(x - _LOG1000, 1e-4, GAP_MAX_S)
             if margin:

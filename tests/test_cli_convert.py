@@ -26,7 +26,12 @@ def test_version_and_help(runner: CliRunner) -> None:
 
 
 def test_every_command_has_help_text() -> None:
-    for name, command in main.commands.items():
+    context = click.Context(main)
+    names = main.list_commands(context)
+    assert {"convert", "check", "fetch", "review", "alt-format", "tts", "sandbox"} <= set(names)
+    for name in names:
+        command = main.get_command(context, name)
+        assert command is not None and command.name == name
         assert command.help and command.help.strip(), name
         assert command.get_short_help_str(), name
         for param in command.params:

@@ -122,3 +122,11 @@ def test_round_trip_through_srt_and_pysrt(transcript: Transcript, speaker_prefix
 
     by_pysrt = [(sub.start.ordinal, sub.end.ordinal, sub.text) for sub in pysrt.from_string(output)]
     assert by_pysrt == expected
+
+
+def test_every_declared_format_loads_and_matches_its_declaration() -> None:
+    from dubsubs.formats import FORMATS
+
+    for name in FORMATS:  # loading checks the module's FORMAT against its registry line
+        fmt = FORMATS[name]
+        assert fmt.name == name and fmt.suffixes and fmt.description

@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -223,7 +224,8 @@ def test_every_command_has_help() -> None:
     for name in ("fetch", "alt-format", "tts", "sandbox"):
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0 and len(result.output) > 200, name
-        assert main.commands[name].short_help
+        command = main.get_command(click.Context(main), name)
+        assert command is not None and command.short_help
 
 
 @pytest.mark.parametrize("jobs", [1, 3])

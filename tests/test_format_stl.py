@@ -321,7 +321,7 @@ def test_our_reader_reads_what_we_write(data: st.DataObject) -> None:
     fps = data.draw(st.sampled_from([Fraction(25), NTSC]))
     transcript = data.draw(timed(fps))
     raw = ours(export_bytes(transcript, "stl", fps=fps))
-    from dubsubs.style.timing import frames_to_ms
+    from dubsubs.timefmt import frames_to_ms
 
     assert raw.language == "fr" and raw.units == "ms" and raw.warnings == ()
     assert [(item.start, item.end, item.text) for item in raw.items] == [

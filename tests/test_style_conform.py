@@ -316,7 +316,7 @@ def test_merged_cues_keep_every_word_and_mark_each_speaker(
 
 @pytest.mark.parametrize(("fps", "timecode"), [("29.97", "01:00:00;00"), ("23.976", "10:00:00:00")])
 def test_start_timecode_keeps_cues_on_the_programme_frame_grid(fps: str, timecode: str) -> None:
-    from dubsubs.style.timing import snap_ms
+    from dubsubs.timefmt import snap_ms
 
     transcript = Transcript(
         (Cue(1234, 5678, "Hello there, how are you?", "A"), Cue(6001, 9000, "Fine.", "B")),

@@ -10,14 +10,13 @@ from hypothesis import strategies as st
 
 from dubsubs.errors import OptionError
 from dubsubs.model import Cue
-from dubsubs.style.presets import FRAME_RATES, parse_fps
-from dubsubs.style.timing import (
-    TimingLimits,
+from dubsubs.style.timing import TimingLimits, retime, shift
+from dubsubs.timefmt import (
+    FRAME_RATES,
     frames_to_ms,
     frames_to_timecode,
     ms_to_frames,
-    retime,
-    shift,
+    parse_fps,
     snap_ms,
     timecode_to_frames,
     timecode_to_ms,

@@ -1,9 +1,11 @@
 """Every format dubsubs reads or writes, in one registry.
 
 A format is one module (or a package, for TTML) holding its reader and its writer side by
-side, described by one :class:`~dubsubs.formats.base.Format` and registered with one line
-at the bottom of this file. ``convert``, ``check``, ``fetch`` and the library find formats
-here and nowhere else: adding a format never edits the CLI.
+side, described by one :class:`~dubsubs.formats.base.Format` (its ``FORMAT``) and
+registered with one :func:`declare` line at the bottom of this file, which names its
+suffixes so that the module loads only when a file needs it. ``convert``, ``check``,
+``fetch`` and the library find formats here and nowhere else: adding a format never edits
+the CLI.
 
 Reading a file: its format comes from its name (the longest registered suffix it ends
 with), else from its first bytes (each format's ``sniff``, in registration order).
@@ -11,28 +13,85 @@ with), else from its first bytes (each format's ``sniff``, in registration order
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import DubsubsError, InputError, UnknownFormatError
 from ..model import RawTranscript, Transcript
-from . import ass, json_, scc, srt, stl, ttml, vtt
 from .base import DEFAULT_READ, Format, ReadOptions
 
-FORMATS: dict[str, Format[Any]] = {}
+
+@dataclass(frozen=True)
+class _Entry:
+    """What the registry knows of a format before its module is loaded."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    module: str
+    default: bool
+    reads: bool
+    writes: bool
+
+
+class _Registry(Mapping[str, "Format[Any]"]):
+    """Format name -> :class:`Format`, each module imported when its format is first used:
+    converting to SRT loads neither the SCC tables nor the STL code pages. The names,
+    suffixes and flags are declared with the module (:func:`declare`) and checked against
+    its ``FORMAT`` when it loads."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, _Entry] = {}
+        self.loaded: dict[str, Format[Any]] = {}
+
+    def __getitem__(self, name: str) -> Format[Any]:
+        fmt = self.loaded.get(name)
+        if fmt is None:
+            entry = self.entries[name]  # KeyError for an unknown name, as a dict gives
+            fmt = importlib.import_module(f".{entry.module}", __name__).FORMAT
+            declared = (entry.name, entry.suffixes, entry.default, entry.reads, entry.writes)
+            actual = (fmt.name, fmt.suffixes, fmt.default, fmt.readable, fmt.writable)
+            if declared != actual:
+                raise RuntimeError(f"format {name!r} is declared as {declared} but its module says {actual}")
+            self.loaded[name] = fmt
+        return fmt
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+FORMATS = _Registry()
+
+
+def _check_free(name: str, suffixes: tuple[str, ...]) -> None:
+    if name in FORMATS.entries:
+        raise ValueError(f"format {name!r} is already registered")
+    taken = {suffix: other.name for other in FORMATS.entries.values() for suffix in other.suffixes}
+    for suffix in suffixes:
+        if suffix in taken:
+            raise ValueError(f"suffix {suffix!r} of {name!r} is already {taken[suffix]!r}'s")
+
+
+def declare(name: str, *suffixes: str, module: str | None = None, default: bool = False,
+            reads: bool = True, writes: bool = True) -> None:
+    """Register the format in ``dubsubs.formats.<module>`` (default: ``name``) without
+    loading it; the module's ``FORMAT`` must say the same."""
+    _check_free(name, suffixes)
+    FORMATS.entries[name] = _Entry(name, suffixes, module or name, default, reads, writes)
 
 
 def register(fmt: Format[Any]) -> None:
-    """Add ``fmt`` to the registry; a name or suffix already taken is a programming error."""
-    if fmt.name in FORMATS:
-        raise ValueError(f"format {fmt.name!r} is already registered")
-    taken = {suffix: other.name for other in FORMATS.values() for suffix in other.suffixes}
-    for suffix in fmt.suffixes:
-        if suffix in taken:
-            raise ValueError(f"suffix {suffix!r} of {fmt.name!r} is already {taken[suffix]!r}'s")
-    FORMATS[fmt.name] = fmt
+    """Add an already built ``fmt`` (a format of your own); a name or suffix already taken
+    is a programming error."""
+    _check_free(fmt.name, fmt.suffixes)
+    FORMATS.entries[fmt.name] = _Entry(fmt.name, fmt.suffixes, "", fmt.default, fmt.readable, fmt.writable)
+    FORMATS.loaded[fmt.name] = fmt
 
 
 def get_format(name: str) -> Format[Any]:
@@ -47,12 +106,12 @@ def get_format(name: str) -> Format[Any]:
 
 def writable() -> list[str]:
     """Names of the formats dubsubs writes, in registry order."""
-    return [name for name, fmt in FORMATS.items() if fmt.writable]
+    return [name for name, entry in FORMATS.entries.items() if entry.writes]
 
 
 def default_formats() -> list[str]:
     """The formats written when no list is given."""
-    return [name for name, fmt in FORMATS.items() if fmt.default and fmt.writable]
+    return [name for name, entry in FORMATS.entries.items() if entry.default and entry.writes]
 
 
 def get_writer(name: str) -> Format[Any]:
@@ -85,14 +144,14 @@ def export_bytes(transcript: Transcript, fmt: str, options: Any = None, **values
 def suffix_format(name: str) -> Format[Any] | None:
     """The readable format whose suffix ``name`` ends with (the longest that matches)."""
     lower = name.lower()
-    best: tuple[int, Format[Any]] | None = None
-    for fmt in FORMATS.values():
-        if not fmt.readable:
+    best: tuple[int, str] | None = None
+    for entry in FORMATS.entries.values():
+        if not entry.reads:
             continue
-        for suffix in fmt.suffixes:
+        for suffix in entry.suffixes:
             if lower.endswith(suffix) and (best is None or len(suffix) > best[0]):
-                best = (len(suffix), fmt)
-    return best[1] if best else None
+                best = (len(suffix), entry.name)
+    return FORMATS[best[1]] if best else None
 
 
 def strip_suffix(name: str) -> str:
@@ -121,7 +180,7 @@ def sniff(data: bytes, name: str) -> Format[Any]:
     for fmt in FORMATS.values():
         if fmt.readable and fmt.sniff is not None and fmt.sniff(head):
             return fmt
-    readable = ", ".join(name for name, fmt in FORMATS.items() if fmt.readable)
+    readable = ", ".join(name for name, entry in FORMATS.entries.items() if entry.reads)
     raise UnknownFormatError(f"cannot tell the format from the name or the content; dubsubs reads {readable}",
                              source=name)
 
@@ -179,7 +238,9 @@ def load(source_obj: Any, *, source: str | None = None,
     if isinstance(source_obj, (str, os.PathLike)):
         return read_file(source_obj, options)
     if isinstance(source_obj, dict) and isinstance(source_obj.get("cues"), list):
-        return [json_.read_ours(source_obj, source or "<data>")]
+        from .json_ import read_ours
+
+        return [read_ours(source_obj, source or "<data>")]
     if isinstance(source_obj, (dict, list)):
         from ..camb.results import load as load_result
 
@@ -187,14 +248,21 @@ def load(source_obj: Any, *, source: str | None = None,
     raise TypeError(f"load() takes a path or a decoded dub result, got {type(source_obj).__name__}")
 
 
-for _format in (srt.FORMAT, vtt.FORMAT, ttml.FORMAT, json_.FORMAT, ass.FORMAT, scc.FORMAT, stl.FORMAT):
-    register(_format)
+# The registry: one line per format, in the order -f lists them and sniffing tries them.
+declare("srt", ".srt", default=True)
+declare("vtt", ".vtt", ".webvtt", default=True)
+declare("ttml", ".ttml", ".xml", ".dfxp", default=True)
+declare("json", ".json", module="json_", default=True)
+declare("ass", ".ass", ".ssa")
+declare("scc", ".scc")
+declare("stl", ".stl")
 
 __all__ = [
     "DEFAULT_READ",
     "FORMATS",
     "Format",
     "ReadOptions",
+    "declare",
     "default_formats",
     "export",
     "export_bytes",

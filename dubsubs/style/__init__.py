@@ -24,18 +24,23 @@ from typing import Any
 
 from ..errors import OptionError
 from ..model import MAX_MS, Cue, Transcript
+from ..timefmt import (
+    DEFAULT_FPS,
+    FRAME_RATES,
+    frames_to_timecode,
+    parse_fps,
+    timecode_to_frames,
+    timecode_to_ms,
+)
 from ..wording import plural
 from .check import CheckReport, Violation, check, format_json, format_text
-from .presets import DEFAULT_FPS, FRAME_RATES, PRESETS, LanguageLimits, Preset, parse_fps
+from .presets import PRESETS, LanguageLimits, Preset
 from .segment import Merge, merge_cues, segment_cue
 from .timing import (
     TimingChange,
     TimingLimits,
-    frames_to_timecode,
     retime,
     shift,
-    timecode_to_frames,
-    timecode_to_ms,
 )
 
 

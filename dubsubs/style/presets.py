@@ -68,53 +68,10 @@ from typing import Any, Literal
 
 from ..errors import OptionError
 from ..formats.ttml.writer import TtmlOptions
+from ..timefmt import DEFAULT_FPS, parse_fps
 
 DashStyle = Literal["-", "- "]
 
-#: Frame rates we accept, as exact fractions. "23.976" etc. are NTSC rates (x1000/1001).
-FRAME_RATES: dict[str, Fraction] = {
-    "23.976": Fraction(24000, 1001),
-    "24": Fraction(24),
-    "25": Fraction(25),
-    "29.97": Fraction(30000, 1001),
-    "30": Fraction(30),
-    "50": Fraction(50),
-    "59.94": Fraction(60000, 1001),
-    "60": Fraction(60),
-}
-
-DEFAULT_FPS = Fraction(25)
-
-
-def parse_fps(value: str | float | Fraction) -> Fraction:
-    """``"23.976"``, ``"24000/1001"``, ``25``, ``Fraction(30000, 1001)`` -> exact Fraction.
-
-    Decimal spellings of NTSC rates (23.976, 23.98, 29.97, 59.94) map to their exact
-    x1000/1001 fractions, never to a rounded binary float.
-    """
-    if isinstance(value, Fraction):
-        rate = value
-    else:
-        text = str(value).strip()
-        aliases = {"23.98": "23.976", "29.970": "29.97", "59.940": "59.94"}
-        text = aliases.get(text, text)
-        if text in FRAME_RATES:
-            return FRAME_RATES[text]
-        try:
-            rate = Fraction(text)
-        except (ValueError, ZeroDivisionError):
-            raise OptionError(
-                f"--fps {value!r} is not a frame rate; use one of "
-                f"{', '.join(FRAME_RATES)} or a fraction like 24000/1001"
-            ) from None
-    # Range first: float() of a huge Fraction (1e400) overflows.
-    if not 1 <= rate <= 1000:
-        raise OptionError(f"--fps {value!r} is out of range (1 to 1000 frames per second)")
-    if not isinstance(value, Fraction):
-        for exact in FRAME_RATES.values():
-            if abs(float(rate) - float(exact)) < 0.0005 and rate != exact:
-                return exact
-    return rate
 
 
 @dataclass(frozen=True, slots=True)

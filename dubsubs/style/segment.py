@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..model import Cue, Voice
+from ..timefmt import ms_to_frames_ceil
 from .linebreak import (
     CLAUSE_END,
     SENTENCE_END,
@@ -40,7 +41,7 @@ from .linebreak import (
     word_lists,
 )
 from .presets import Preset
-from .timing import TimingLimits, ms_to_frames_ceil, needed_ms, reading_chars
+from .timing import TimingLimits, needed_ms, reading_chars
 
 
 @dataclass(frozen=True, slots=True)

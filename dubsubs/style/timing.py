@@ -10,7 +10,6 @@ its speech starts; its end is snapped to the nearest frame.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -18,110 +17,8 @@ from fractions import Fraction
 from ..errors import OptionError
 from ..model import MAX_MS, Cue
 
-# --- the frame grid ---------------------------------------------------------------------
-
-
-def ms_to_frames(ms: int, fps: Fraction) -> int:
-    """The frame nearest to ``ms`` (halves round up). Exact integer arithmetic."""
-    p, q = fps.numerator, fps.denominator
-    return (2 * ms * p + 1000 * q) // (2000 * q)
-
-
-def ms_to_frames_ceil(ms: int, fps: Fraction) -> int:
-    """The first frame whose start, in whole ms, is at or after ``ms`` (so an already
-    snapped time stays on its frame)."""
-    frame = ms * fps.numerator // (1000 * fps.denominator)
-    return frame if frames_to_ms(frame, fps) >= ms else frame + 1
-
-
-def frames_to_ms(frames: int, fps: Fraction) -> int:
-    """The whole millisecond nearest to the start of frame ``frames`` (halves round up)."""
-    p, q = fps.numerator, fps.denominator
-    return (2000 * frames * q + p) // (2 * p)
-
-
-def snap_ms(ms: int, fps: Fraction) -> int:
-    """``ms`` moved to the nearest frame boundary (as whole ms). Idempotent for any
-    fps up to 1000: a whole-ms rounding error is under a frame."""
-    return frames_to_ms(ms_to_frames(ms, fps), fps)
-
-
-# --- SMPTE timecode ---------------------------------------------------------------------
-
-_TIMECODE = re.compile(r"^(\d{1,3}):(\d{2}):(\d{2})([:;.,])(\d{2,3})$")
-
-
-def _nominal(fps: Fraction) -> int:
-    return round(fps)
-
-
-def is_drop_frame_rate(fps: Fraction) -> bool:
-    """Drop-frame timecode exists for 29.97 and 59.94 only."""
-    return fps in (Fraction(30000, 1001), Fraction(60000, 1001))
-
-
-def _drop_per_minute(fps: Fraction) -> int:
-    return 2 * _nominal(fps) // 30
-
-
-def timecode_to_frames(timecode: str, fps: Fraction, drop_frame: bool | None = None) -> int:
-    """``"10:00:00:00"`` -> frame count at ``fps``.
-
-    ``drop_frame=None`` reads the separator: ``;`` (or ``.``/``,``) before the frames
-    means drop-frame, ``:`` means non-drop. Drop-frame at a rate other than 29.97/59.94,
-    a frame number past the rate, or a frame label that drop-frame skips, is an error.
-    """
-    match = _TIMECODE.match(timecode.strip())
-    if not match:
-        raise OptionError(f"timecode {timecode!r} is not HH:MM:SS:FF (or HH:MM:SS;FF for drop-frame)")
-    hours, minutes, seconds, separator, frame = match.groups()
-    h, m, s, f = int(hours), int(minutes), int(seconds), int(frame)
-    if drop_frame is None:
-        drop_frame = separator != ":"
-    nominal = _nominal(fps)
-    if m > 59 or s > 59 or f >= nominal:
-        raise OptionError(f"timecode {timecode!r} is out of range at {float(fps):g} fps")
-    if drop_frame and not is_drop_frame_rate(fps):
-        raise OptionError(f"drop-frame timecode {timecode!r} needs 29.97 or 59.94 fps, not {float(fps):g}")
-    frames = ((h * 60 + m) * 60 + s) * nominal + f
-    if drop_frame:
-        drop = _drop_per_minute(fps)
-        if s == 0 and m % 10 != 0 and f < drop:
-            raise OptionError(
-                f"timecode {timecode!r} does not exist in drop-frame "
-                f"(frames 0-{drop - 1} of this minute are skipped)"
-            )
-        total_minutes = h * 60 + m
-        frames -= drop * (total_minutes - total_minutes // 10)
-    return frames
-
-
-def frames_to_timecode(frames: int, fps: Fraction, drop_frame: bool = False) -> str:
-    """Frame count -> ``"HH:MM:SS:FF"`` (``"HH:MM:SS;FF"`` when drop-frame)."""
-    if frames < 0:
-        raise OptionError(f"negative frame count {frames}")
-    nominal = _nominal(fps)
-    if drop_frame:
-        if not is_drop_frame_rate(fps):
-            raise OptionError(f"drop-frame timecode needs 29.97 or 59.94 fps, not {float(fps):g}")
-        drop = _drop_per_minute(fps)
-        per_minute = nominal * 60 - drop
-        per_ten = per_minute * 10 + drop
-        tens, rest = divmod(frames, per_ten)
-        frames += drop * 9 * tens
-        if rest > drop:
-            frames += drop * ((rest - drop) // per_minute)
-    f = frames % nominal
-    s = frames // nominal % 60
-    m = frames // (nominal * 60) % 60
-    h = frames // (nominal * 3600)
-    return f"{h:02d}:{m:02d}:{s:02d}{';' if drop_frame else ':'}{f:02d}"
-
-
-def timecode_to_ms(timecode: str, fps: Fraction, drop_frame: bool | None = None) -> int:
-    """The media time of a timecode, in whole ms (frame count / fps)."""
-    return frames_to_ms(timecode_to_frames(timecode, fps, drop_frame), fps)
-
+# The frame grid and SMPTE timecode live in dubsubs.timefmt (formats count frames too).
+from ..timefmt import frames_to_ms, ms_to_frames, ms_to_frames_ceil
 
 # --- the timing pass --------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from ...errors import InputError
 from ...model import RawItem, RawTranscript
-from ...style.timing import frames_to_ms
+from ...timefmt import frames_to_ms
 from ..base import ReadOptions, decode_text
 from .cea608 import (
     BASIC,

@@ -40,8 +40,7 @@ from typing import Literal
 
 from ...errors import OptionError
 from ...model import Transcript
-from ...style.linebreak import break_lines
-from ...style.timing import frames_to_ms, frames_to_timecode, ms_to_frames
+from ...timefmt import frames_to_ms, frames_to_timecode, ms_to_frames
 from .._text import text_lines
 from .cea608 import COLUMNS, EDM, ENCODINGS, ENM, EOC, MISC, NULL, RCL, ROWS, TAB, pac, word
 
@@ -200,6 +199,8 @@ def _rows(line: str, columns: int = COLUMNS) -> list[str]:
     """``line`` broken into rows of at most 32 columns; a longer word is cut. No row puts
     an extended character in column 32: a decoder's cursor stays in the last column, so
     the backspace that comes with it would erase the character before its stand-in."""
+    from ...style.linebreak import break_lines  # the subtitler's line breaking, loaded when used
+
     rows: list[str] = []
     for row in break_lines(line, columns, None).split("\n"):
         rows.extend(row[i:i + columns].strip() for i in range(0, len(row), columns))

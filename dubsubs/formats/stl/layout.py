@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from ...style.timing import frames_to_timecode
+from ...timefmt import frames_to_timecode
 
 GSI_SIZE = 1024
 TTI_SIZE = 128

@@ -32,7 +32,7 @@ from fractions import Fraction
 
 from ...errors import InputError
 from ...model import RawItem, RawTranscript
-from ...style.timing import frames_to_ms
+from ...timefmt import frames_to_ms
 from ..base import ReadOptions
 from . import iso6937
 from .layout import (

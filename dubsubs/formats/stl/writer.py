@@ -40,8 +40,7 @@ from fractions import Fraction
 
 from ...errors import DubsubsError, OptionError
 from ...model import Cue, Transcript
-from ...style.presets import parse_fps
-from ...style.timing import frames_to_timecode, ms_to_frames, timecode_to_frames
+from ...timefmt import frames_to_timecode, ms_to_frames, parse_fps, timecode_to_frames
 from .._text import text_lines
 from . import iso6937
 from .layout import (
