@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -87,6 +87,8 @@ def ttconv_states(path: Path) -> list[tuple[Fraction, Fraction, frozenset[str]]]
     finally:
         logging.disable(logging.NOTSET)
     times = sorted(ISD.significant_times(doc))
+    if not times:
+        return []
     states = []
     for begin, end in itertools.pairwise([*times, times[-1] + 1]):
         isd = ISD.from_model(doc, (begin + end) / 2)
@@ -258,6 +260,16 @@ def test_metadata_set_and_animate_are_not_text() -> None:
     assert [item.text for item in raw.items] == ["Line one\nline two", "Before inside after"]
 
 
+def test_implicit_end_of_a_late_container(tmp_path: Path) -> None:
+    """A div that begins at 3 s holding a 1 s paragraph is active from 3 s to 4 s (TTML2:
+    its implicit duration is its children's). ttconv 1.2.3 mixes the div's own time frame
+    with its parent's here and never shows the paragraph, so this is checked by hand."""
+    path = tmp_path / "late.ttml"
+    path.write_text('<tt xmlns="http://www.w3.org/ns/ttml"><body><div begin="3s"><p dur="1s">x</p>'
+                    '<p begin="500ms"><span dur="2s">y</span></p></div></body></tt>', encoding="utf-8")
+    assert items(read_one(path)) == [(3000.0, 4000.0, "x"), (3500.0, 5500.0, "y")]
+
+
 def test_language_of_the_document_and_of_each_paragraph() -> None:
     raw = assert_same_as_ttconv(FIXTURES / "languages.ttml")
     assert raw.language == "en-GB"
@@ -427,3 +439,66 @@ def test_random_bytes_give_only_input_errors(data: bytes, at: int, cut: int) -> 
     at %= len(valid)
     with contextlib.suppress(InputError):
         list(iter_bytes(valid[:at] + data + valid[at + cut:], "fuzz.ttml", "ttml"))
+
+
+# --------------------------------------------------------------------------- ttconv agrees, at random
+
+_OFFSETS = st.sampled_from(["0s", "1s", "2s", "3s", "5s"])
+
+
+@st.composite
+def _timing(draw: st.DrawFn, seq: bool = False, in_seq: bool = False) -> str:
+    """Timing attributes. An element that starts later than its parent's begin (its own
+    begin, or any child of a seq) gets an end or a dur: ttconv 1.2.3 computes implicit ends
+    of such elements wrongly (see test_implicit_end_of_a_late_container)."""
+    names = draw(st.sets(st.sampled_from(["begin", "end", "dur"])))
+    if ("begin" in names or in_seq) and not names & {"end", "dur"}:
+        names.add(draw(st.sampled_from(["end", "dur"])))
+    attributes = "".join(f' {name}="{draw(_OFFSETS)}"' for name in sorted(names))
+    return attributes + (' timeContainer="seq"' if seq else "")
+
+
+@st.composite
+def _document(draw: st.DrawFn) -> str:
+    words = iter(f"w{i}" for i in range(1000))
+
+    def span(depth: int, in_seq: bool) -> str:
+        inner = next(words)
+        if depth < 1 and draw(st.booleans()):
+            inner += " " + span(depth + 1, False)
+        return f"<span{draw(_timing(in_seq=in_seq))}>{inner}</span>"
+
+    divs = []
+    for _ in range(draw(st.integers(1, 2))):
+        div_seq = draw(st.booleans())
+        paragraphs = []
+        for _ in range(draw(st.integers(1, 3))):
+            # ttconv ignores text directly in a seq p, TTML2 does not: only spans there.
+            seq = draw(st.booleans())
+            parts = [span(0, seq) if seq or draw(st.booleans()) else next(words)
+                     for _ in range(draw(st.integers(1, 3)))]
+            paragraphs.append(f"<p{draw(_timing(seq, div_seq))}>{' '.join(parts)}</p>")
+        divs.append(f"<div{draw(_timing(div_seq))}>{''.join(paragraphs)}</div>")
+    return (f'<tt xmlns="http://www.w3.org/ns/ttml"><body{draw(_timing())}>'
+            f"{''.join(divs)}<div><p begin=\"0s\" end=\"9s\">end</p></div></body></tt>")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_document())
+def test_random_timing_trees_show_what_ttconv_shows(tmp_path_factory: pytest.TempPathFactory, doc: str) -> None:
+    """Random par/seq trees of timed divs, paragraphs and spans. Every document ends a
+    paragraph at 9 s, so text with no end anywhere is cut there by dubsubs (and shown for
+    ever by ttconv): states are compared up to 9 s."""
+    path = tmp_path_factory.mktemp("random") / "random.ttml"
+    path.write_text(doc, encoding="utf-8")
+    raw = read_one(path)
+    try:
+        states = ttconv_states(path)
+    except TypeError:  # ttconv 1.2 fails on a seq holding a child with no end
+        reject()
+    if not states:
+        assert raw.items == []
+    for begin, end, texts in states:
+        if end > 9:
+            break
+        assert shown_by_us(raw, (begin + end) / 2) == texts, f"{doc}\nat {float(begin)}-{float(end)} s"
