@@ -71,7 +71,8 @@ def _ttml(data: bytes, source: str, options: ReadOptions) -> RawTranscript:
                          where=f"line {root.sourceline}")
     language = root.get(f"{{{XML}}}lang")
     tag = to_tag(language) if language and language != "und" else None
-    names = _agent_names(root, source, etree.Entity)
+    names: dict[str | None, str | None] = {}
+    names.update(_agent_names(root, source, etree.Entity))
     found = timeline(root, source)
     to_ms = found.parameters.to_ms
     items: list[RawItem] = []
@@ -98,10 +99,10 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _item(start: float, end: float, voices: Sequence[Voice], index: int) -> RawItem:
-    if len(voices) == 1:
-        return RawItem(start, end, voices[0].text, voices[0].speaker, index)
-    spoken = tuple(voices)
+def _item(start: float, end: float, said: Sequence[tuple[str | None, str]], index: int) -> RawItem:
+    if len(said) == 1:
+        return RawItem(start, end, said[0][1], said[0][0], index)
+    spoken = tuple(Voice(speaker, text) for speaker, text in said)
     return RawItem(start, end, join_voices(spoken), None, index, spoken)
 
 
@@ -153,44 +154,49 @@ def _agent_names(root: Any, source: str, entity: Any) -> dict[str, str]:
     return names
 
 
-def _pieces(paragraph: Paragraph, names: dict[str, str]
-            ) -> Iterator[tuple[Time, Time | None, list[Voice]]]:
+#: The text of one speaker in a piece: (speaker, text).
+_Said = tuple[str | None, str]
+
+
+def _pieces(paragraph: Paragraph, names: dict[str | None, str | None]
+            ) -> Iterator[tuple[Time, Time | None, list[_Said]]]:
     """The intervals in which the paragraph's visible text is constant, with that text."""
     begin, end, runs = paragraph.begin, paragraph.end, paragraph.runs
     if all((r.begin is begin or r.begin == begin) and (r.end is end or r.end == end) for r in runs):
-        voices = _voices(runs, names)
-        if voices:
-            yield begin, end, voices
+        said = _voices(runs, names)
+        if said:
+            yield begin, end, said
         return
     times = sorted({t for r in runs for t in (r.begin, r.end) if t is not None} | {begin})
     bounds: list[tuple[Time, Time | None]] = list(itertools.pairwise(times))
     if end is None:
         bounds.append((times[-1], None))
-    previous: tuple[Time, Time | None, list[Voice]] | None = None
+    previous: tuple[Time, Time | None, list[_Said]] | None = None
     for start, stop in bounds:
         visible = [r for r in runs if r.begin <= start and
                    (r.end is None or (stop is not None and r.end >= stop))]
-        voices = _voices(visible, names)
-        if previous is not None and previous[1] == start and previous[2] == voices:
-            previous = (previous[0], stop, voices)
+        said = _voices(visible, names)
+        if previous is not None and previous[1] == start and previous[2] == said:
+            previous = (previous[0], stop, said)
             continue
         if previous is not None:
             yield previous
-        previous = (start, stop, voices) if voices else None
+        previous = (start, stop, said) if said else None
     if previous is not None:
         yield previous
 
 
-def _voices(runs: Sequence[Run], names: dict[str, str]) -> list[Voice]:
-    """The visible text of ``runs``, one voice per consecutive run of one speaker."""
+def _voices(runs: Sequence[Run], names: dict[str | None, str | None]) -> list[_Said]:
+    """The visible text of ``runs``, one entry per consecutive run of one speaker."""
     if not runs:
         return []
     first = runs[0].agent
+    agents, chunks = _compose(runs)
     if all(run.agent == first for run in runs):  # one speaker: the common case
-        text = "".join([chunk for _, chunk in _compose(runs)]).strip("\n")
-        return [Voice(_speaker(first, names), text)] if text.strip(" \t\r\n") else []
+        text = "".join(chunks).strip("\n")
+        return [(_speaker(first, names), text)] if text.strip(" \t\r\n") else []
     groups: list[list[Any]] = []  # [speaker, [chunks]]
-    for agent, chunk in _compose(runs):
+    for agent, chunk in zip(agents, chunks, strict=True):
         speaker = _speaker(agent, names)
         if groups and (groups[-1][0] == speaker or not chunk.strip(" \t\r\n")):
             groups[-1][1].append(chunk)
@@ -198,42 +204,49 @@ def _voices(runs: Sequence[Run], names: dict[str, str]) -> list[Voice]:
             groups[-1] = [speaker, [*groups[-1][1], chunk]]  # white space only so far
         else:
             groups.append([speaker, [chunk]])
-    voices: list[Voice] = []
-    for speaker, chunks in groups:
-        text = "".join(chunks).strip("\n")
-        if len(groups) > 1:
-            text = "\n".join(line.strip(" \t") for line in text.split("\n")).strip("\n")
+    said: list[_Said] = []
+    for speaker, parts in groups:
+        text = "\n".join(line.strip(" \t") for line in "".join(parts).split("\n")).strip("\n")
         if text.strip(" \t\r\n"):
-            if voices and voices[-1].speaker == speaker:
-                voices[-1] = Voice(speaker, voices[-1].text + "\n" + text)
+            if said and said[-1][0] == speaker:
+                said[-1] = (speaker, said[-1][1] + "\n" + text)
             else:
-                voices.append(Voice(speaker, text))
-    return voices
+                said.append((speaker, text))
+    return said
 
 
-def _speaker(agent: str | None, names: dict[str, str]) -> str | None:
-    """Who ``agent`` (IDREFS) names: each agent's name, joined by commas."""
-    if agent is None:
-        return None
-    return ", ".join(names.get(ident, ident) for ident in agent.split()) or None
+def _speaker(agent: str | None, names: dict[str | None, str | None]) -> str | None:
+    """Who ``agent`` (IDREFS) names: each agent's name, joined by commas (remembered in
+    ``names``, which starts as the declared agents' names by id)."""
+    try:
+        return names[agent]
+    except KeyError:
+        pass
+    speaker = None if agent is None else ", ".join(names.get(i) or i for i in agent.split()) or None
+    names[agent] = speaker
+    return speaker
 
 
-def _compose(runs: Sequence[Run]) -> list[tuple[str | None, str]]:
-    """XML white-space handling over a paragraph's visible runs: ``(agent, text)`` chunks.
+def _compose(runs: Sequence[Run]) -> tuple[list[str | None], list[str]]:
+    """XML white-space handling over a paragraph's visible runs: text chunks, and the
+    agent of each.
 
     With ``xml:space="default"`` every run of XML white space is one space, even across
     runs, and none is kept at the start or end of a line. Preserved text is kept as is.
     """
-    out: list[tuple[str | None, str]] = []
+    agents: list[str | None] = []
+    out: list[str] = []
     line_start = True
     pending = False  # a space is due before the next word on this line
     for run in runs:
         if run.is_break:
-            out.append((run.agent, "\n"))
+            agents.append(run.agent)
+            out.append("\n")
             line_start, pending = True, False
         elif run.preserve:
             text = run.text
-            out.append((run.agent, " " + text if pending else text))
+            agents.append(run.agent)
+            out.append(" " + text if pending else text)
             pending = False
             line_start = text.endswith("\n") or (line_start and not text)
         else:
@@ -241,6 +254,7 @@ def _compose(runs: Sequence[Run]) -> list[tuple[str | None, str]]:
                 if position and not line_start:
                     pending = True
                 if word:
-                    out.append((run.agent, " " + word if pending else word))
+                    agents.append(run.agent)
+                    out.append(" " + word if pending else word)
                     line_start = pending = False
-    return out
+    return agents, out

@@ -301,9 +301,6 @@ class Timeline:
         return self.intervals.get(element)
 
 
-_Desired = tuple[Time | None, Time | None]  # begin (None: never begins), end
-
-
 def timeline(root: Any, source: str) -> Timeline:
     """Every element's active interval and every paragraph's timed content.
 
@@ -314,7 +311,6 @@ def timeline(root: Any, source: str) -> Timeline:
     from lxml import etree
 
     parameters = TimeParameters.of(root, source)
-    engine = _Engine(parameters, source, etree.Entity)
     result = Timeline(parameters, {}, [], None)
     if parameters.time_base == "clock":
         result.warnings.append(f'ttp:timeBase="clock": times are read as times of day counted '
@@ -324,25 +320,27 @@ def timeline(root: Any, source: str) -> Timeline:
     body = root.find(_BODY)
     if body is None:
         return result
-    engine.desire(body, 0, 0, root.get(_SPACE) == "preserve")
+    engine = _Engine(parameters, source, etree.Entity, result)
+    engine.visit(body, 0, 0, None, 0, root.get(_SPACE) == "preserve", root.get(_LANG), None, [])
     result.last_time = engine.last_time
-    engine.show(body, 0, None, root.get(_LANG), None, False, result)
     return result
 
 
 class _Engine:
-    def __init__(self, parameters: TimeParameters, source: str, entity: Any):
+    """One walk in document order. It relies on a property of TTML timing: an implicit
+    end never clips anything (a par ends with its latest child, a seq with its last, and no
+    child ends before an earlier sibling of a seq), so the active interval an element gets
+    from its ancestors is known on the way down, from their begins and explicit ends."""
+
+    def __init__(self, parameters: TimeParameters, source: str, entity: Any, result: Timeline):
         self.units: Callable[[str], Time] = parameters.units
         self.source = source
         self.entity = entity
-        self.desired: dict[Any, _Desired] = {}
-        # Begins of anonymous spans (text) inside seq containers: an element's own text
-        # (head) and the text after a child (tail), by element.
-        self.seq_head: dict[Any, Time | None] = {}
-        self.seq_tail: dict[Any, Time | None] = {}
+        self.intervals = result.intervals
+        self.paragraphs = result.paragraphs
+        self.hidden = result.hidden
+        self.hidden_here: list[str] = []  # text of the current paragraph never shown
         self.last_time: Time | None = None
-
-    # -- errors
 
     def fail(self, message: str, element: Any) -> InputError:
         return InputError(message, source=self.source, where=f"line {element.sourceline}")
@@ -353,19 +351,41 @@ class _Engine:
         except ValueError:
             raise self.fail(f"bad {name} time {value!r}", element) from None
 
-    # -- pass 1: desired (unclipped) intervals, in document order
+    def own(self, element: Any, keys: list[str], sync: Time | None
+            ) -> tuple[Time | None, Time | None, bool]:
+        """``element``'s begin (``None``: never begins) and explicit end, if it has one."""
+        if sync is None:
+            return None, None, False
+        get = element.get
+        begin = sync + self.time(element, "begin", get("begin")) if "begin" in keys else sync
+        end: Time | None = None
+        explicit = False
+        if "end" in keys:
+            # In a seq, end counts from the same sync base as begin.
+            end = sync + self.time(element, "end", get("end"))
+            explicit = True
+        if "dur" in keys:
+            by_duration = begin + self.time(element, "dur", get("dur"))
+            if end is None or by_duration < end:
+                end = by_duration
+            explicit = True
+        last = self.last_time
+        if last is None or begin > last:
+            last = begin
+        if end is not None and end > last:
+            last = end
+        self.last_time = last
+        return begin, end, explicit
 
-    def desire(self, element: Any, sync: Time | None, depth: int, preserve: bool) -> Time | None:
-        """Record ``element``'s desired interval; ``sync`` is where its times count from
-        (``None``: it never begins). Returns its desired end (``None``: indefinite)."""
+    def visit(self, element: Any, sync: Time | None, lo: Time, hi: Time | None, depth: int,
+              preserve: bool, lang: str | None, agent: str | None, runs: list[Run]) -> Time | None:
+        """Walk ``element``, whose times count from ``sync`` (``None``: it never begins),
+        inside a parent active over ``lo``-``hi`` (``None``: no end). Inline content goes
+        to ``runs``. Returns the element's desired end (``None``: indefinite)."""
         if depth > MAX_DEPTH:
             raise self.fail("elements nested too deeply", element)
-        # One keys() call and a get for each attribute present: lxml's get is not cheap.
         keys = element.keys()
         get = element.get
-        begin_text = get("begin") if "begin" in keys else None
-        end_text = get("end") if "end" in keys else None
-        dur_text = get("dur") if "dur" in keys else None
         sequential = False
         if "timeContainer" in keys:
             container = get("timeContainer")
@@ -374,40 +394,100 @@ class _Engine:
             sequential = container == "seq"
         if _SPACE in keys:
             preserve = get(_SPACE) == "preserve"
-        begin: Time | None = sync
-        if begin_text is not None and sync is not None:
-            begin = sync + self.time(element, "begin", begin_text)
+        if _AGENT in keys:
+            agent = get(_AGENT)
+        if _LANG in keys:
+            lang = get(_LANG)
+        begin, end, explicit = self.own(element, keys, sync)
+        # The interval this element's content may be shown in, as far as known now.
+        shown = begin is not None
+        a_lo, a_hi = lo, hi
+        if begin is not None:
+            if begin > lo:
+                a_lo = begin
+            if explicit and (hi is None or end < hi):  # type: ignore[operator]
+                a_hi = end
+            shown = a_hi is None or a_lo < a_hi
         tag = element.tag
-        mixed = tag in (_P, _SPAN)
-        # The implicit end: par, the latest child end; seq, the last child's end.
+        paragraph = tag == _P
+        if paragraph:
+            runs = []
+            self.hidden_here = []
+        ruby = get(_RUBY) if _RUBY in keys else None
+        if ruby == "container":
+            implicit = self.ruby(element, begin, a_lo, a_hi, depth, preserve, lang, agent, runs)
+        elif ruby == "delimiter":  # a fallback for renderers without ruby: not repeated
+            self.check_entities(element, depth + 1)
+            implicit = None
+        else:
+            implicit = self.inline(element, begin, a_lo, a_hi, shown, depth, preserve, lang, agent, runs,
+                                   sequential, paragraph or tag == _SPAN)
+        if begin is not None and not explicit:
+            end = implicit
+        if shown:
+            a_end = a_hi if end is None or (a_hi is not None and a_hi < end) else end
+            if a_end is not None and a_end <= a_lo:
+                shown = False
+            else:
+                self.intervals[element] = (a_lo, a_end)
+                if paragraph:
+                    if a_end is not None and a_end != a_hi:
+                        # Only a br (which lengthens nothing) can outlast its p.
+                        cut = a_end
+                        runs = [r if r.end is not None and r.end <= cut else r._replace(end=cut)
+                                for r in runs if r.begin < cut]
+                    self.paragraphs.append(Paragraph(element, a_lo, a_end, tuple(runs), lang or None,
+                                                     agent, element.sourceline))
+        if paragraph:
+            if not shown:
+                self.hidden_here.extend(r.text for r in runs)
+            if self.hidden_here:
+                text = " ".join(" ".join(self.hidden_here).split())
+                if text:
+                    self.hidden.append((element.sourceline, text))
+        return end
+
+    def inline(self, element: Any, begin: Time | None, lo: Time, hi: Time | None, shown: bool,
+               depth: int, preserve: bool, lang: str | None, agent: str | None, runs: list[Run],
+               sequential: bool, mixed: bool) -> Time | None:
+        """Walk the children of ``element`` (active over ``lo``-``hi`` if ``shown``), adding
+        runs; return its implicit end: a par's latest child end, a seq's last child's."""
         implicit: Time | None = begin
         child_sync = begin
         timed_children = False
         if mixed:
             text = element.text
-            # Text is an anonymous span, indefinite. In a seq, white space alone is
-            # layout, not a span (else indentation would stop the sequence).
-            if text and (not sequential or preserve or text.strip(_WHITE)):
-                timed_children = True
-                if sequential:
-                    self.seq_head[element] = child_sync
-                    child_sync = None
-                implicit = None
+            if text:
+                if sequential and not (preserve or text.strip(_WHITE)):
+                    self.run(text, None, lo, hi, shown, preserve, agent, runs)
+                else:
+                    # Text is an anonymous span: indefinite. In a seq it delays the rest
+                    # for ever; white space alone there is layout, not a span.
+                    self.run(text, child_sync, lo, hi, shown, preserve, agent, runs)
+                    timed_children = True
+                    implicit = None
+                    if sequential:
+                        child_sync = None
         entity = self.entity
         for child in element:
             child_tag = child.tag
-            if child_tag == _SPAN if mixed else (child_tag in (_P, _DIV)):
-                if not sequential and child_sync is not None and not len(child) and \
-                        _TIMING.isdisjoint(child.keys()):
-                    # The common leaf span: its interval is its parent's (see clip), unless
-                    # it is empty, when it has none.
-                    if child.text:
-                        child_end = None
-                    else:
-                        child_end = child_sync
-                        self.desired[child] = (child_sync, child_sync)
+            if child_tag == _SPAN if mixed else child_tag in (_P, _DIV):
+                child_keys = child.keys()
+                if mixed and not sequential and not len(child) and _TIMING.isdisjoint(child_keys) \
+                        and _RUBY not in child_keys:
+                    # The usual leaf span: its text shown while its parent is.
+                    child_text = child.text
+                    child_end = None if child_text else child_sync
+                    if child_text:
+                        spaces = (child.get(_SPACE) == "preserve") if _SPACE in child_keys else preserve
+                        speaker = child.get(_AGENT) if _AGENT in child_keys else agent
+                        if shown and child_sync is not None and child_sync <= lo:
+                            runs.append(Run(child_text, False, spaces, speaker, lo, hi))
+                            self.intervals[child] = (lo, hi)
+                        else:
+                            self.run(child_text, child_sync, lo, hi, shown, spaces, speaker, runs)
                 else:
-                    child_end = self.desire(child, child_sync, depth + 1, preserve)
+                    child_end = self.visit(child, child_sync, lo, hi, depth + 1, preserve, lang, agent, runs)
                 if sequential:
                     child_sync = implicit = child_end
                 elif not timed_children:
@@ -417,36 +497,35 @@ class _Engine:
                 timed_children = True
             elif child_tag is entity:
                 raise self.fail(f"entity reference {child.text} is not expanded", child)
-            elif mixed and child_tag != _BR:
-                self.check_entities(child, depth + 1)
+            elif mixed:
+                if child_tag == _BR:
+                    if shown and begin is not None:
+                        runs.append(Run("\n", True, preserve, child.get(_AGENT, agent), lo, hi))
+                else:  # metadata, set, animate, foreign elements: not text
+                    self.check_entities(child, depth + 1)
             if mixed:
                 tail = child.tail
-                if tail and (not sequential or preserve or tail.strip(_WHITE)):
-                    timed_children = True
-                    if sequential:
-                        self.seq_tail[child] = child_sync
-                        child_sync = None
-                    implicit = None
-        end: Time | None = None
-        if begin is not None:
-            end = implicit
-            if end_text is not None:
-                # In a seq, end counts from the same sync base as begin.
-                end = self.time(element, "end", end_text)
-                if sync:
-                    end += sync
-            if dur_text is not None:
-                by_duration = begin + self.time(element, "dur", dur_text)
-                if end_text is None or by_duration < end:  # type: ignore[operator]
-                    end = by_duration
-            last = self.last_time
-            if last is None or begin > last:
-                last = begin
-            if end is not None and end > last:
-                last = end
-            self.last_time = last
-        self.desired[element] = (begin, end)
-        return end
+                if tail:
+                    if sequential and not (preserve or tail.strip(_WHITE)):
+                        self.run(tail, None, lo, hi, shown, preserve, agent, runs)
+                    else:
+                        self.run(tail, child_sync, lo, hi, shown, preserve, agent, runs)
+                        timed_children = True
+                        implicit = None
+                        if sequential:
+                            child_sync = None
+        return implicit
+
+    def run(self, text: str, start: Time | None, lo: Time, hi: Time | None, shown: bool, preserve: bool,
+            agent: str | None, runs: list[Run]) -> None:
+        """Text that begins at ``start`` (``None``: never, or white space of a seq, which
+        is layout) and lasts while its parent is shown, over ``lo``-``hi``."""
+        if start is not None and start > lo:
+            lo = start
+        if shown and (start is not None or not text.strip(_WHITE)) and (hi is None or lo < hi):
+            runs.append(Run(text, False, preserve, agent, lo, hi))
+        elif text.strip(_WHITE):
+            self.hidden_here.append(text)
 
     def check_entities(self, element: Any, depth: int) -> None:
         """Entity references anywhere in a non-timed inline element would lose text."""
@@ -457,176 +536,54 @@ class _Engine:
                 raise self.fail(f"entity reference {child.text} is not expanded", child)
             self.check_entities(child, depth + 1)
 
-    # -- pass 2: clipping, and the timed content of each paragraph
-
-    def clip(self, element: Any, parent_begin: Time, parent_end: Time | None
-             ) -> tuple[Time, Time | None] | None:
-        desired = self.desired.get(element)
-        if desired is None:  # a leaf span of a par, with text and no timing of its own
-            return parent_begin, parent_end
-        begin, end = desired
-        if begin is None:
-            return None
-        if begin < parent_begin:
-            begin = parent_begin
-        if end is None or (parent_end is not None and parent_end < end):
-            end = parent_end
-        if end is not None and end <= begin:
-            return None
-        return begin, end
-
-    def show(self, element: Any, parent_begin: Time, parent_end: Time | None,
-             lang: str | None, agent: str | None, preserve: bool, result: Timeline) -> None:
-        keys = element.keys()
-        if _LANG in keys:
-            lang = element.get(_LANG)
-        if _AGENT in keys:
-            agent = element.get(_AGENT)
-        if _SPACE in keys:
-            preserve = element.get(_SPACE) == "preserve"
-        active = self.clip(element, parent_begin, parent_end)
-        if element.tag == _P:
-            if active is None:
-                self.hide(element, result)
-                return
-            runs: list[Run] = []
-            begin, end = active
-            self.inline(element, begin, end, agent, preserve, runs, result, 0,
-                        "timeContainer" in keys and element.get("timeContainer") == "seq")
-            result.intervals[element] = active
-            result.paragraphs.append(Paragraph(element, begin, end, tuple(runs), lang or None,
-                                               agent, element.sourceline))
-            return
-        if active is None:
-            for child in element:
-                if child.tag == _P or child.tag == _DIV:
-                    self.hide(child, result)
-            return
-        result.intervals[element] = active
-        begin, end = active
-        for child in element:
-            if child.tag == _P or child.tag == _DIV:
-                self.show(child, begin, end, lang, agent, preserve, result)
-
-    def hide(self, element: Any, result: Timeline) -> None:
-        """Record the words under ``element``, which is never shown."""
-        text = " ".join("".join(_content(element, 0)).split())
-        if text:
-            result.hidden.append((element.sourceline, text))
-
-    def inline(self, element: Any, begin: Time, end: Time | None, agent: str | None,
-               preserve: bool, runs: list[Run], result: Timeline, depth: int, sequential: bool) -> None:
-        """Append the runs of a shown ``p`` or ``span`` (active over ``begin``-``end``)."""
-        text = element.text
-        if text:
-            if sequential:
-                self.seq_run(self.seq_head, element, element, text, begin, end, agent, preserve, runs, result)
-            else:
-                runs.append(Run(text, False, preserve, agent, begin, end))
-        for child in element:
-            tag = child.tag
-            if tag == _SPAN:
-                self.span(child, begin, end, agent, preserve, runs, result, depth + 1)
-            elif tag == _BR:
-                runs.append(Run("\n", True, preserve, child.get(_AGENT, agent), begin, end))
-            tail = child.tail
-            if tail:
-                if sequential:
-                    self.seq_run(self.seq_tail, child, element, tail, begin, end, agent, preserve, runs,
-                                 result)
-                else:
-                    runs.append(Run(tail, False, preserve, agent, begin, end))
-
-    def seq_run(self, starts: dict[Any, Time | None], key: Any, element: Any, text: str, begin: Time,
-                end: Time | None, agent: str | None, preserve: bool, runs: list[Run],
-                result: Timeline) -> None:
-        """Text in a seq container: an anonymous span that begins where the previous
-        sibling ended and, being indefinite, lasts as long as its parent."""
-        if not (preserve or text.strip(_WHITE)):
-            runs.append(Run(text, False, preserve, agent, begin, end))
-            return
-        start = starts.get(key)
-        if start is None or (end is not None and start >= end):
-            result.hidden.append((element.sourceline, " ".join(text.split())))
-            return
-        runs.append(Run(text, False, preserve, agent, max(begin, start), end))
-
-    def span(self, element: Any, parent_begin: Time, parent_end: Time | None,
-             agent: str | None, preserve: bool, runs: list[Run], result: Timeline, depth: int) -> None:
-        keys = element.keys()
-        if _AGENT in keys:
-            agent = element.get(_AGENT)
-        if _SPACE in keys:
-            preserve = element.get(_SPACE) == "preserve"
-        active = self.clip(element, parent_begin, parent_end)
-        if active is None:
-            self.hide(element, result)
-            return
-        result.intervals[element] = active
-        begin, end = active
-        ruby = element.get(_RUBY) if _RUBY in keys else None
-        if ruby == "container":
-            self.ruby(element, begin, end, agent, preserve, runs, result, depth)
-        elif ruby != "delimiter":  # a delimiter is a fallback for renderers without ruby
-            self.inline(element, begin, end, agent, preserve, runs, result, depth,
-                        "timeContainer" in keys and element.get("timeContainer") == "seq")
-
-    def ruby(self, element: Any, begin: Time, end: Time | None, agent: str | None,
-             preserve: bool, runs: list[Run], result: Timeline, depth: int) -> None:
+    def ruby(self, element: Any, begin: Time | None, lo: Time, hi: Time | None, depth: int,
+             preserve: bool, lang: str | None, agent: str | None, runs: list[Run]) -> Time | None:
         """A ruby container as ``base(annotation)``: each base followed by its annotations
-        in parentheses. White space between the parts of a ruby is not content."""
-        bases: list[Any] = []
-        texts: list[list[Any]] = []
+        in parentheses. White space between the parts of a ruby is not content; ruby
+        delimiters are dropped (they are the fallback this form replaces)."""
+        bases: list[tuple[Any, Time | None, Time, Time | None]] = []
+        texts: list[list[tuple[Any, Time | None, Time, Time | None]]] = []
+        implicit: Time | None = begin
+        ends: list[Time | None] = []
         for child in element:
+            if child.tag is self.entity:
+                raise self.fail(f"entity reference {child.text} is not expanded", child)
             kind = child.get(_RUBY) if child.tag == _SPAN else None
-            if kind == "base":
-                bases.append(child)
-            elif kind == "baseContainer":
-                bases.extend(c for c in child if c.tag == _SPAN and c.get(_RUBY) == "base")
-            elif kind == "text":
-                texts.append([child])
-            elif kind == "textContainer":
-                texts.append([c for c in child if c.tag == _SPAN and c.get(_RUBY) == "text"])
-        containers = {c: self.clip(c, begin, end) for c in element
-                      if c.tag == _SPAN and c.get(_RUBY) in ("baseContainer", "textContainer")}
-
-        def parent_of(part: Any) -> tuple[Time, Time | None] | None:
-            parent = part.getparent()
-            return (begin, end) if parent is element else containers.get(parent)
-
-        for index, base in enumerate(bases or [None]):
+            if kind in ("base", "text"):
+                part = (child, begin, lo, hi)
+                (bases.append(part) if kind == "base" else texts.append([part]))
+            elif kind in ("baseContainer", "textContainer"):
+                # A container's own timing bounds its parts.
+                c_begin, c_end, c_explicit = self.own(child, child.keys(), begin)
+                c_lo, c_hi = lo, hi
+                if c_begin is not None:
+                    c_lo = max(lo, c_begin)
+                    if c_explicit and (hi is None or c_end < hi):  # type: ignore[operator]
+                        c_hi = c_end
+                wanted = "base" if kind == "baseContainer" else "text"
+                parts = [(part, c_begin, c_lo, c_hi) for part in child
+                         if part.tag == _SPAN and part.get(_RUBY) == wanted]
+                (bases.extend(parts) if kind == "baseContainer" else texts.append(parts))
+                if c_explicit:
+                    ends.append(c_end)
+        for index, base in enumerate(bases or [None]):  # type: ignore[list-item]
             if base is not None:
-                within = parent_of(base)
-                if within is None:
-                    self.hide(base, result)
-                else:
-                    self.span(base, within[0], within[1], agent, preserve, runs, result, depth + 1)
+                ends.append(self.part(base, depth, preserve, lang, agent, runs))
             for group in texts:
-                annotations = group[index:index + 1] if index < len(bases) - 1 or not bases \
-                    else group[index:]
-                for annotation in annotations:
-                    within = parent_of(annotation)
-                    shown = None if within is None else self.clip(annotation, *within)
-                    if within is None or shown is None:
-                        self.hide(annotation, result)
-                        continue
-                    runs.append(Run("(", False, True, agent, shown[0], shown[1]))
-                    self.span(annotation, within[0], within[1], agent, preserve, runs, result, depth + 1)
-                    runs.append(Run(")", False, True, agent, shown[0], shown[1]))
+                last = index == len(bases) - 1 or not bases
+                for annotation in (group[index:] if last else group[index:index + 1]):
+                    at = len(runs)
+                    ends.append(self.part(annotation, depth, preserve, lang, agent, runs))
+                    interval = self.intervals.get(annotation[0])
+                    if interval is not None and len(runs) > at:
+                        runs.insert(at, Run("(", False, True, agent, *interval))
+                        runs.append(Run(")", False, True, agent, *interval))
+        for end in ends:
+            if implicit is not None:
+                implicit = None if end is None else max(implicit, end)
+        return implicit
 
-
-def _content(element: Any, depth: int) -> list[str]:
-    """The words inside ``element`` (text of spans, not of metadata or animation)."""
-    mixed = element.tag == _P or element.tag == _SPAN
-    parts = [element.text or ""] if mixed else []
-    if depth > MAX_DEPTH:
-        return parts
-    for child in element:
-        if child.tag == _SPAN or child.tag == _P or child.tag == _DIV:
-            parts.append(" ")
-            parts.extend(_content(child, depth + 1))
-        elif child.tag == _BR:
-            parts.append(" ")
-        if mixed:
-            parts.append(child.tail or "")
-    return parts
+    def part(self, part: tuple[Any, Time | None, Time, Time | None], depth: int, preserve: bool,
+             lang: str | None, agent: str | None, runs: list[Run]) -> Time | None:
+        element, sync, lo, hi = part
+        return self.visit(element, sync, lo, hi, depth + 1, preserve, lang, agent, runs)
