@@ -26,9 +26,11 @@ What is computed, following TTML2 (§10 timing, §7.2 parameters):
   in a ``par`` and from the end of the previous sibling in a ``seq``. With both ``end`` and
   ``dur`` the earlier end wins. Without either, the implicit end of a ``par`` is the latest
   end of its children, of a ``seq`` the end of its last child, of an element with no timed
-  content its begin; text (an anonymous span) is indefinite, so it lasts as long as what
-  contains it. White space that ``xml:space="default"`` discards, ``br`` and non-content
-  elements (``metadata``, ``set``, ``animate``...) do not lengthen anything.
+  content its begin. Text is an anonymous span, indefinite: it lasts as long as what
+  contains it, and makes its parent indefinite too (any text of a ``par``, white space
+  included; in a ``seq``, white space alone is layout, not a span, else indentation would
+  stop the sequence). ``br`` and non-content elements (``metadata``, ``set``,
+  ``animate``...) lengthen nothing.
 - **Clipping**: every element is active only inside its parent's active interval; one
   whose interval is empty (``end <= begin``) or outside its parent's is never shown.
 - An end that nothing up the tree gives is ``None`` (indefinite): deciding what to do with
@@ -39,10 +41,17 @@ multiple of 1000 in which every frame, sub-frame and tick is whole (a
 :class:`~fractions.Fraction` of a unit only for a time between units, e.g. ``1.0001s``), so
 the engine is fast on large files. :meth:`TimeParameters.to_ms` rounds to the nearest
 millisecond, halves up, once, at the end; :meth:`TimeParameters.to_seconds` gives exact
-seconds. The walk is recursive but bounded
+seconds. The walk is one pass in document order, recursive but bounded
 (:data:`MAX_DEPTH`), so a deeply nested document is an :class:`InputError`, never a
 ``RecursionError``. Bad values are a located :class:`InputError`
 (``line 12: bad begin time '1x'``).
+
+Where ttconv 1.2.3 (the IMSC reference reader) differs, this follows TTML2: ttconv takes
+one tick per second whatever the frame rate, does not read sub-frames, refuses ``dropPAL``
+and the ``clock`` time base, ignores text directly inside a ``seq``, makes a ``br``
+indefinite, and computes the implicit end of a container that begins after its parent in
+the wrong time frame (``<div begin="3s"><p dur="1s">`` is never shown). Everything else is
+checked against it in ``tests/test_read_ttml.py``.
 """
 
 from __future__ import annotations
