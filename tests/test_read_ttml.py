@@ -502,3 +502,15 @@ def test_random_timing_trees_show_what_ttconv_shows(tmp_path_factory: pytest.Tem
         if end > 9:
             break
         assert shown_by_us(raw, (begin + end) / 2) == texts, f"{doc}\nat {float(begin)}-{float(end)} s"
+
+
+def test_text_outside_any_paragraph_is_reported_not_dropped_silently(tmp_path: Path) -> None:
+    path = tmp_path / "stray.ttml"
+    path.write_text('<tt xmlns="http://www.w3.org/ns/ttml"><body>\n<div>Loose words\n'
+                    '<span>in a span</span> and after.<p begin="0s" end="1s">Read.</p></div></body></tt>',
+                    encoding="utf-8")
+    raw = read_one(path)
+    assert items(raw) == [(0.0, 1000.0, "Read.")]
+    assert raw.warnings == ("line 2: text outside any paragraph is not read: 'Loose words'",
+                            "line 3: text outside any paragraph is not read: 'in a span'",
+                            "line 2: text outside any paragraph is not read: 'and after.'")

@@ -73,7 +73,10 @@ def _ttml(data: bytes, source: str, options: ReadOptions) -> RawTranscript:
     tag = to_tag(language) if language and language != "und" else None
     names: dict[str | None, str | None] = {}
     names.update(_agent_names(root, source, etree.Entity))
-    found = timeline(root, source)
+    try:
+        found = timeline(root, source)
+    except RecursionError:  # MAX_DEPTH keeps well clear of this; a caller may not
+        raise InputError("elements nested too deeply", source=source) from None
     to_ms = found.parameters.to_ms
     items: list[RawItem] = []
     open_ended: list[tuple[int, int]] = []  # (item index, paragraph line)

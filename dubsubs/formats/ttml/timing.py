@@ -78,7 +78,7 @@ _RUBY = f"{{{TTS}}}ruby"
 _TIMING = frozenset(("begin", "end", "dur", "timeContainer"))
 
 #: How deep elements may nest under ``body``. Real documents use a handful of levels.
-MAX_DEPTH = 200
+MAX_DEPTH = 100
 
 _CLOCK_MS = re.compile(r"(\d\d):([0-5]\d):([0-5]\d)\.(\d\d\d)\Z")  # the usual form, read fast
 _CLOCK = re.compile(r"(\d{2,}):(\d\d):(\d\d)(?:\.(\d+)|:(\d{2,})(?:\.(\d+))?)?\Z")
@@ -348,6 +348,7 @@ class _Engine:
         self.intervals = result.intervals
         self.paragraphs = result.paragraphs
         self.hidden = result.hidden
+        self.warnings = result.warnings
         self.hidden_here: list[str] = []  # text of the current paragraph never shown
         self.last_time: Time | None = None
 
@@ -477,6 +478,8 @@ class _Engine:
                     implicit = None
                     if sequential:
                         child_sync = None
+        elif element.text and element.text.strip(_WHITE):
+            self.stray(element, element.text)
         entity = self.entity
         for child in element:
             child_tag = child.tag
@@ -506,7 +509,10 @@ class _Engine:
                 timed_children = True
             elif child_tag is entity:
                 raise self.fail(f"entity reference {child.text} is not expanded", child)
-            elif mixed:
+            elif not mixed:
+                if child_tag in (_SPAN, _BR):
+                    self.stray(child, " ".join(child.itertext()))
+            else:
                 if child_tag == _BR:
                     if shown and begin is not None:
                         runs.append(Run("\n", True, preserve, child.get(_AGENT, agent), lo, hi))
@@ -523,7 +529,16 @@ class _Engine:
                         implicit = None
                         if sequential:
                             child_sync = None
+            elif child.tail and child.tail.strip(_WHITE):
+                self.stray(element, child.tail)
         return implicit
+
+    def stray(self, element: Any, text: str) -> None:
+        """Text where TTML has none (in a ``body`` or ``div``, outside any ``p``)."""
+        words = " ".join(text.split())
+        if words:
+            self.warnings.append(f"line {element.sourceline}: text outside any paragraph is not "
+                                 f"read: {words if len(words) <= 60 else words[:57] + '...'!r}")
 
     def run(self, text: str, start: Time | None, lo: Time, hi: Time | None, shown: bool, preserve: bool,
             agent: str | None, runs: list[Run]) -> None:
