@@ -7,8 +7,9 @@ expressions). On top of it, what is read and how:
 
 - **One item per interval of visible text.** A paragraph whose spans are all shown while
   it is gives one item; one whose spans come and go gives one item per interval in which
-  the visible text is constant (text that is never shown is never written out: it is
-  listed in ``RawTranscript.warnings``).
+  the visible text is constant. Text that is never shown is never written out: it is
+  listed in ``RawTranscript.warnings`` (the first 50 paragraphs, then a count), as is text
+  outside any paragraph, which TTML does not show.
 - **White space** is handled across the whole paragraph as a renderer does with
   ``xml:space="default"``: runs of XML white space collapse to one space even across span
   boundaries, and are removed at the start and end of lines; ``<br/>`` is a line break;
@@ -17,7 +18,8 @@ expressions). On top of it, what is read and how:
   ``div``/``body``; a span's own agent wins). The name is the agent's ``ttm:name
   type="full"``, else its first ``ttm:name``, else the agent's id. A paragraph spoken by
   several agents gives an item with ``voices``, one per consecutive run of one speaker;
-  text outside every agent is a voice without a speaker.
+  text outside every agent is a voice without a speaker. An element naming several agents
+  (``ttm:agent="a b"``) credits its text to them jointly (``"Ana, Bob"``).
 - **Ruby** is read as its base followed by the annotation in parentheses: ``漢字(かんじ)``;
   ruby delimiters (a fallback for renderers without ruby) are not repeated.
 - ``<metadata>``, ``<set>``, ``<animate>`` and elements of other vocabularies are not
