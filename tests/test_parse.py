@@ -244,11 +244,12 @@ def test_json_nested_too_deep_is_an_input_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("attributes", "message"),
     [
-        ('ttp:frameRate="abc"', "ttp:frameRate: expected a positive number, got 'abc'"),
-        ('ttp:frameRate="0"', "ttp:frameRate: expected a positive number, got '0'"),
-        ('ttp:frameRateMultiplier="1000"', "ttp:frameRateMultiplier: expected two positive numbers, got '1000'"),
-        ('ttp:frameRateMultiplier="1000 0"', "ttp:frameRateMultiplier: expected two positive numbers, got '1000 0'"),
-        ('ttp:tickRate="-5"', "ttp:tickRate: expected a positive number, got '-5'"),
+        ('ttp:frameRate="abc"', "ttp:frameRate: expected a positive integer, got 'abc'"),
+        ('ttp:frameRate="0"', "ttp:frameRate: expected a positive integer, got '0'"),
+        ('ttp:frameRate="29.97"', "ttp:frameRate: expected a positive integer, got '29.97'"),
+        ('ttp:frameRateMultiplier="1000"', "ttp:frameRateMultiplier: expected two positive integers, got '1000'"),
+        ('ttp:frameRateMultiplier="1000 0"', "ttp:frameRateMultiplier: expected two positive integers, got '1000 0'"),
+        ('ttp:tickRate="-5"', "ttp:tickRate: expected a positive integer, got '-5'"),
     ],
 )
 def test_ttml_bad_timing_parameters_are_input_errors(tmp_path: Path, attributes: str, message: str) -> None:
@@ -267,10 +268,12 @@ def test_ttml_time_beyond_a_float_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_ttml_paragraph_without_end_says_so(tmp_path: Path) -> None:
+    # Nothing in the document ends it, and nothing later could: refused, with the place.
     doc = '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="1s">x</p></div></body></tt>'
     with pytest.raises(InputError) as info:
         read_file(write(tmp_path, "open.ttml", doc))
-    assert str(info.value).endswith("open.ttml: line 1: paragraph without end or dur")
+    assert str(info.value).endswith("open.ttml: line 1: text with no end time (no end or dur on it or on "
+                                    "anything containing it), and nothing later in the document to end it")
 
 
 def test_subtitle_file_beyond_the_time_limit_names_the_cue(tmp_path: Path) -> None:
@@ -310,7 +313,7 @@ def test_ttml_nested_too_deep_for_python_is_an_input_error(tmp_path: Path, eleme
     else:
         inner = '<div><p begin="0s" end="1s">' + "<span>" * depth + "deep" + "</span>" * depth + "</p></div>"
     doc = f'<tt xmlns="http://www.w3.org/ns/ttml"><body>{inner}</body></tt>'
-    with pytest.raises(InputError, match=r"deep\.ttml: elements nested too deeply"):
+    with pytest.raises(InputError, match=r"deep\.ttml: line 1: elements nested too deeply"):
         read_file(write(tmp_path, "deep.ttml", doc))
 
 

@@ -1,112 +1,60 @@
-"""Reading TTML (TTML1/TTML2, EBU-TT-D, IMSC, DFXP) into raw transcripts."""
+"""Reading TTML (TTML1/TTML2, EBU-TT-D, IMSC, DFXP) into raw transcripts, as a renderer
+would show it.
+
+The timing is TTML2's, computed by :mod:`.timing` (par/seq containers, implicit
+durations, clipping to the parent; see that module for the parameters and time
+expressions). On top of it, what is read and how:
+
+- **One item per interval of visible text.** A paragraph whose spans are all shown while
+  it is gives one item; one whose spans come and go gives one item per interval in which
+  the visible text is constant. Text that is never shown is never written out: it is
+  listed in ``RawTranscript.warnings`` (the first 50 paragraphs, then a count), as is text
+  outside any paragraph, which TTML does not show.
+- **White space** is handled across the whole paragraph as a renderer does with
+  ``xml:space="default"``: runs of XML white space collapse to one space even across span
+  boundaries, and are removed at the start and end of lines; ``<br/>`` is a line break;
+  ``xml:space="preserve"`` keeps white space and line feeds as written.
+- **Speakers** come from ``ttm:agent`` (on the paragraph, or inherited from an enclosing
+  ``div``/``body``; a span's own agent wins). The name is the agent's ``ttm:name
+  type="full"``, else its first ``ttm:name``, else the agent's id. A paragraph spoken by
+  several agents gives an item with ``voices``, one per consecutive run of one speaker;
+  text outside every agent is a voice without a speaker. An element naming several agents
+  (``ttm:agent="a b"``) credits its text to them jointly (``"Ana, Bob"``).
+- **Ruby** is read as its base followed by the annotation in parentheses: ``漢字(かんじ)``;
+  ruby delimiters (a fallback for renderers without ruby) are not repeated.
+- ``<metadata>``, ``<set>``, ``<animate>`` and elements of other vocabularies are not
+  text.
+- **Text with no end anywhere up the tree** (indefinite: on screen until the media ends)
+  is ended at the latest time the document names, with one warning; if nothing in the
+  document comes later than its begin, the file is refused with one line. ttconv, by
+  contrast, keeps such text on screen for ever.
+- Times are exact until the end, then rounded to the nearest millisecond (halves up).
+- The language is the root's ``xml:lang``. Entities are never expanded (no XXE, no
+  "billion laughs"): a reference to one is an error, since dropping it would lose text.
+  ``ReadOptions.encoding`` overrides the encoding the XML declares, only when given.
+"""
 
 from __future__ import annotations
 
-import math
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ...errors import InputError
 from ...languages import to_tag
-from ...model import RawItem, RawTranscript
+from ...model import RawItem, RawTranscript, Voice, gc_paused, join_voices
 from ..base import ReadOptions
+from .timing import TT, TTM, XML, Paragraph, Run, Time, Timeline, timeline
 
-_TT = "http://www.w3.org/ns/ttml"
-_TTP = "http://www.w3.org/ns/ttml#parameter"
-_TTM = "http://www.w3.org/ns/ttml#metadata"
-_XML = "http://www.w3.org/XML/1998/namespace"
-_CLOCK = re.compile(r"^(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)?$")
-_OFFSET = re.compile(r"^(\d+(?:\.\d+)?)(h|ms|m|s|f|t)$")
-
-
-def _positive(text: str) -> float | None:
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) and number > 0 else None
-
-
-class _TtmlTiming:
-    def __init__(self, root: Any, source: str):
-        def parameter(name: str, default: float) -> float:
-            text = root.get(f"{{{_TTP}}}{name}")
-            if text is None:
-                return default
-            number = _positive(text)
-            if number is None:
-                raise InputError(f"expected a positive number, got {text!r}", source=source,
-                                 where=f"ttp:{name}")
-            return number
-
-        rate = parameter("frameRate", 30.0)
-        multiplier = root.get(f"{{{_TTP}}}frameRateMultiplier")
-        if multiplier is not None:
-            factors = [_positive(x) for x in multiplier.split()]
-            if len(factors) != 2 or factors[0] is None or factors[1] is None:
-                raise InputError(f"expected two positive numbers, got {multiplier!r}",
-                                 source=source, where="ttp:frameRateMultiplier")
-            rate *= factors[0] / factors[1]
-        self.frame_rate = rate
-        self.tick_rate = parameter("tickRate", rate)
-
-    def ms(self, value: str) -> float:
-        result = self._ms(value.strip())
-        if not math.isfinite(result):
-            raise ValueError(value)
-        return result
-
-    def _ms(self, value: str) -> float:
-        match = _CLOCK.match(value)
-        if match:
-            hours, minutes, seconds, fraction, frames, _subframes = match.groups()
-            total = (int(hours) * 60 + int(minutes)) * 60 + int(seconds)
-            result = total * 1000.0
-            if fraction:
-                result += float(fraction) * 1000.0
-            if frames:
-                result += int(frames) * 1000.0 / self.frame_rate
-            return result
-        match = _OFFSET.match(value)
-        if match:
-            number, metric = float(match.group(1)), match.group(2)
-            scale = {"h": 3_600_000.0, "m": 60_000.0, "s": 1000.0, "ms": 1.0,
-                     "f": 1000.0 / self.frame_rate, "t": 1000.0 / self.tick_rate}[metric]
-            return number * scale
-        raise ValueError(value)
-
-
-_XML_SPACE = re.compile(r"[ \t\r\n]+")
-
-
-def _ttml_text(element: Any, source: str, entity: Any, preserve: bool = False) -> str:
-    """A paragraph's text with ``<br/>`` as newlines. Unless ``xml:space="preserve"``,
-    white space is collapsed as TTML's default handling prescribes. ``entity`` is lxml's
-    ``etree.Entity`` (lxml is imported only when a TTML file is read)."""
-    preserve = element.get(f"{{{_XML}}}space", "preserve" if preserve else "default") == "preserve"
-
-    def squash(text: str | None) -> str:
-        return (text or "") if preserve else _XML_SPACE.sub(" ", text or "")
-
-    parts: list[str] = [squash(element.text)]
-    for child in element:
-        if child.tag is entity:
-            # Entities are not expanded (safety); dropping the reference would lose text.
-            raise InputError(f"entity reference {child.text} is not expanded", source=source,
-                             where=f"line {child.sourceline}")
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == f"{{{_TT}}}br":
-            parts.append("\n")
-        elif tag == f"{{{_TT}}}span":
-            parts.append(_ttml_text(child, source, entity, preserve))
-        parts.append(squash(child.tail))
-    text = "".join(parts)
-    return text if preserve else "\n".join(line.strip(" ") for line in text.split("\n"))
+_MAX_HIDDEN_WARNINGS = 50
+_XML_SPACES = re.compile(r"[ \t\r\n]+")
 
 
 def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscript | InputError]:
-    yield _ttml(data, source, options)
+    with gc_paused():
+        transcript = _ttml(data, source, options)
+    yield transcript
 
 
 def _ttml(data: bytes, source: str, options: ReadOptions) -> RawTranscript:
@@ -118,62 +66,200 @@ def _ttml(data: bytes, source: str, options: ReadOptions) -> RawTranscript:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise InputError(f"not well-formed XML: {exc}", source=source) from None
-    if root.tag != f"{{{_TT}}}tt":
-        raise InputError(f"not TTML: root element is {root.tag!r}", source=source)
-    timing = _TtmlTiming(root, source)
-    agents: dict[str, str] = {}
-    for agent in root.iter(f"{{{_TTM}}}agent"):
-        ident = agent.get(f"{{{_XML}}}id")
-        name = agent.find(f"{{{_TTM}}}name")
-        if ident:
-            agents[ident] = (name.text or "").strip() if name is not None and name.text else ident
-    items: list[RawItem] = []
-    body = root.find(f"{{{_TT}}}body")
-    language = root.get(f"{{{_XML}}}lang")
+    except (ValueError, LookupError) as exc:  # e.g. text that does not fit the encoding
+        raise InputError(f"cannot read as XML: {exc}", source=source) from None
+    if root.tag != f"{{{TT}}}tt":
+        raise InputError(f"not TTML: root element is {root.tag!r}", source=source,
+                         where=f"line {root.sourceline}")
+    language = root.get(f"{{{XML}}}lang")
     tag = to_tag(language) if language and language != "und" else None
-    if body is None:  # valid: a document with nothing to show (as we write one)
-        return RawTranscript(items=[], source=source, units="ms", language=tag)
-
-    def walk(element: Any, offset: float, agent: str | None) -> float:
-        """Collect the paragraphs under ``element``, whose times count from ``offset``;
-        return where ``element`` ends (the sync base of its next sibling in a seq)."""
-        begin_attr = element.get("begin")
-        try:
-            begin = offset + (timing.ms(begin_attr) if begin_attr else 0.0)
-        except ValueError:
-            raise InputError(f"bad begin time {begin_attr!r}", source=source,
-                             where=f"line {element.sourceline}") from None
-        agent = element.get(f"{{{_TTM}}}agent", agent)
-        if element.tag == f"{{{_TT}}}p":
-            end_attr, dur_attr = element.get("end"), element.get("dur")
-            if not end_attr and not dur_attr:
-                raise InputError("paragraph without end or dur", source=source,
-                                 where=f"line {element.sourceline}")
-            try:
-                end = offset + timing.ms(end_attr) if end_attr else begin + timing.ms(dur_attr)
-            except ValueError:
-                raise InputError(f"bad end time {end_attr or dur_attr!r}", source=source,
-                                 where=f"line {element.sourceline}") from None
-            speaker = None
-            if agent:
-                speaker = " ".join(agents.get(a, a) for a in agent.split())
-            items.append(RawItem(begin, end, _ttml_text(element, source, etree.Entity), speaker, len(items)))
-            return end
-        # timeContainer="seq": each child counts from the end of the one before it.
-        sequential = element.get("timeContainer") == "seq"
-        sync = last_end = begin
-        for child in element:
-            if isinstance(child.tag, str) and child.tag in (f"{{{_TT}}}div", f"{{{_TT}}}p"):
-                child_end = walk(child, sync if sequential else begin, agent)
-                last_end = max(last_end, child_end)
-                if sequential:
-                    sync = child_end
-        return last_end
-
+    names: dict[str | None, str | None] = {}
+    names.update(_agent_names(root, source, etree.Entity))
     try:
-        walk(body, 0.0, None)
-    except RecursionError:
+        found = timeline(root, source)
+    except RecursionError:  # MAX_DEPTH keeps well clear of this; a caller may not
         raise InputError("elements nested too deeply", source=source) from None
-    return RawTranscript(items=items, source=source, units="ms", language=tag)
+    to_ms = found.parameters.to_ms
+    items: list[RawItem] = []
+    open_ended: list[tuple[int, int]] = []  # (item index, paragraph line)
+    for paragraph in found.paragraphs:
+        for begin, end, voices in _pieces(paragraph, names):
+            if end is None:
+                open_ended.append((len(items), paragraph.line))
+                end = begin  # replaced below
+            items.append(_item(float(to_ms(begin)), float(to_ms(end)), voices, len(items)))
+    warnings = list(found.warnings)
+    if open_ended:
+        _close(items, open_ended, found, source, warnings)
+    for line, text in found.hidden[:_MAX_HIDDEN_WARNINGS]:
+        warnings.append(f"line {line}: never shown (its time is empty or outside its "
+                        f"parent's): {_excerpt(text)!r}")
+    if len(found.hidden) > _MAX_HIDDEN_WARNINGS:
+        warnings.append(f"... and {len(found.hidden) - _MAX_HIDDEN_WARNINGS} more pieces of text never shown")
+    return RawTranscript(items=items, source=source, units="ms", language=tag,
+                         warnings=tuple(warnings))
 
 
+def _excerpt(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _item(start: float, end: float, said: Sequence[tuple[str | None, str]], index: int) -> RawItem:
+    if len(said) == 1:
+        return RawItem(start, end, said[0][1], said[0][0], index)
+    spoken = tuple(Voice(speaker, text) for speaker, text in said)
+    return RawItem(start, end, join_voices(spoken), None, index, spoken)
+
+
+def _close(items: list[RawItem], open_ended: list[tuple[int, int]], found: Timeline, source: str,
+           warnings: list[str]) -> None:
+    """End indefinite text at the latest time the document names, or refuse the file."""
+    last = found.last_time
+    last_ms = float(found.parameters.to_ms(last)) if last is not None else None
+    for index, line in open_ended:
+        item = items[index]
+        if last_ms is None or last_ms <= item.start:
+            raise InputError("text with no end time (no end or dur on it or on anything "
+                             "containing it), and nothing later in the document to end it",
+                             source=source, where=f"line {line}")
+        items[index] = RawItem(item.start, last_ms, item.text, item.speaker, item.index, item.voices)
+    assert last_ms is not None
+    paragraphs = len({line for _, line in open_ended})
+    warnings.append(f"line {open_ended[0][1]}: {paragraphs} paragraph(s) with no end time (no end "
+                    f"or dur on them or on anything containing them) end at the document's last "
+                    f"time, {_clock(int(last_ms))}")
+
+
+def _clock(ms: int) -> str:
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def _agent_names(root: Any, source: str, entity: Any) -> dict[str, str]:
+    """Agent id -> the name to credit: ``ttm:name type="full"``, else the first name."""
+    names: dict[str, str] = {}
+    for agent in root.iter(f"{{{TTM}}}agent"):
+        ident = agent.get(f"{{{XML}}}id")
+        if not ident:
+            continue
+        chosen: str | None = None
+        for name in agent.iter(f"{{{TTM}}}name"):
+            for node in name.iter():
+                if node.tag is entity:
+                    raise InputError(f"entity reference {node.text} is not expanded",
+                                     source=source, where=f"line {node.sourceline}")
+            text = " ".join(_XML_SPACES.split("".join(name.itertext()).strip(" \t\r\n")))
+            if text and (chosen is None or name.get("type") == "full"):
+                chosen = text
+                if name.get("type") == "full":
+                    break
+        names[ident] = chosen or ident
+    return names
+
+
+#: The text of one speaker in a piece: (speaker, text).
+_Said = tuple[str | None, str]
+
+
+def _pieces(paragraph: Paragraph, names: dict[str | None, str | None]
+            ) -> Iterator[tuple[Time, Time | None, list[_Said]]]:
+    """The intervals in which the paragraph's visible text is constant, with that text."""
+    begin, end, runs = paragraph.begin, paragraph.end, paragraph.runs
+    if all((r.begin is begin or r.begin == begin) and (r.end is end or r.end == end) for r in runs):
+        said = _voices(runs, names)
+        if said:
+            yield begin, end, said
+        return
+    times = sorted({t for r in runs for t in (r.begin, r.end) if t is not None} | {begin})
+    bounds: list[tuple[Time, Time | None]] = list(itertools.pairwise(times))
+    if end is None:
+        bounds.append((times[-1], None))
+    previous: tuple[Time, Time | None, list[_Said]] | None = None
+    for start, stop in bounds:
+        visible = [r for r in runs if r.begin <= start and
+                   (r.end is None or (stop is not None and r.end >= stop))]
+        said = _voices(visible, names)
+        if previous is not None and previous[1] == start and previous[2] == said:
+            previous = (previous[0], stop, said)
+            continue
+        if previous is not None:
+            yield previous
+        previous = (start, stop, said) if said else None
+    if previous is not None:
+        yield previous
+
+
+def _voices(runs: Sequence[Run], names: dict[str | None, str | None]) -> list[_Said]:
+    """The visible text of ``runs``, one entry per consecutive run of one speaker."""
+    if not runs:
+        return []
+    first = runs[0].agent
+    agents, chunks = _compose(runs)
+    if all(run.agent == first for run in runs):  # one speaker: the common case
+        text = "".join(chunks).strip("\n")
+        return [(_speaker(first, names), text)] if text.strip(" \t\r\n") else []
+    groups: list[list[Any]] = []  # [speaker, [chunks]]
+    for agent, chunk in zip(agents, chunks, strict=True):
+        speaker = _speaker(agent, names)
+        if groups and (groups[-1][0] == speaker or not chunk.strip(" \t\r\n")):
+            groups[-1][1].append(chunk)
+        elif groups and not "".join(groups[-1][1]).strip(" \t\r\n"):
+            groups[-1] = [speaker, [*groups[-1][1], chunk]]  # white space only so far
+        else:
+            groups.append([speaker, [chunk]])
+    said: list[_Said] = []
+    for speaker, parts in groups:
+        text = "\n".join(line.strip(" \t") for line in "".join(parts).split("\n")).strip("\n")
+        if text.strip(" \t\r\n"):
+            if said and said[-1][0] == speaker:
+                said[-1] = (speaker, said[-1][1] + "\n" + text)
+            else:
+                said.append((speaker, text))
+    return said
+
+
+def _speaker(agent: str | None, names: dict[str | None, str | None]) -> str | None:
+    """Who ``agent`` (IDREFS) names: each agent's name, joined by commas (remembered in
+    ``names``, which starts as the declared agents' names by id)."""
+    try:
+        return names[agent]
+    except KeyError:
+        pass
+    speaker = None if agent is None else ", ".join(names.get(i) or i for i in agent.split()) or None
+    names[agent] = speaker
+    return speaker
+
+
+def _compose(runs: Sequence[Run]) -> tuple[list[str | None], list[str]]:
+    """XML white-space handling over a paragraph's visible runs: text chunks, and the
+    agent of each.
+
+    With ``xml:space="default"`` every run of XML white space is one space, even across
+    runs, and none is kept at the start or end of a line. Preserved text is kept as is.
+    """
+    agents: list[str | None] = []
+    out: list[str] = []
+    line_start = True
+    pending = False  # a space is due before the next word on this line
+    for run in runs:
+        if run.is_break:
+            agents.append(run.agent)
+            out.append("\n")
+            line_start, pending = True, False
+        elif run.preserve:
+            text = run.text
+            agents.append(run.agent)
+            out.append(" " + text if pending else text)
+            pending = False
+            line_start = text.endswith("\n") or (line_start and not text)
+        else:
+            for position, word in enumerate(_XML_SPACES.split(run.text)):
+                if position and not line_start:
+                    pending = True
+                if word:
+                    agents.append(run.agent)
+                    out.append(" " + word if pending else word)
+                    line_start = pending = False
+    return agents, out
