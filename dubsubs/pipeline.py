@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import DubsubsError
 from .formats import (
@@ -31,8 +31,11 @@ from .languages import known_primary_languages, to_tag
 from .model import RawTranscript, Transcript
 from .normalize import Report, UnitsOption, normalize
 from .output import write_file_set
-from .style import CheckReport, Preset, StyleReport, conform
-from .style import check as check_cues
+from .style.presets import Preset
+
+if TYPE_CHECKING:
+    from .style.check import CheckReport
+    from .style.conform import StyleReport
 from .wording import shorten
 
 
@@ -153,6 +156,10 @@ def fit_to_preset(transcript: Transcript,
     to report (no preset, or ``none`` with no offset)."""
     if preset is None:
         return transcript, None
+    if preset.name == "none" and preset.is_lossless:  # no offset either: nothing to load or do
+        return transcript, None
+    from .style.conform import conform  # segmentation and timing, loaded when needed
+
     transcript, style = conform(transcript, preset)
     if style.untouched:
         return transcript, None
@@ -266,6 +273,8 @@ def check_file(
     named = file_name_language(path)
     fmt = suffix_format(os.fspath(path))
     stated_by = _STATED_BY.get(fmt.name, "the file") if fmt is not None else "the file"
+    from .style.check import check as check_cues
+
     for part in read_parts(path, read_options):
         if not isinstance(part, RawTranscript):
             yield part

@@ -8,7 +8,6 @@ import click
 
 from ..errors import DubsubsError, InputError
 from ..formats import ReadOptions, read_parts, strip_suffix
-from ..media import probe_duration_ms
 from ..model import RawTranscript
 from ..pipeline import convert_raw, output_stem
 from ..style import Preset
@@ -55,6 +54,8 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
     """
     media_ms: int | None = None
     if media is not None:
+        from ..media import probe_duration_ms  # mutagen, only when --media is given
+
         media_ms = probe_duration_ms(media)
         if media_ms is None:
             error_line(str(InputError("cannot read a duration from this file", source=media)))

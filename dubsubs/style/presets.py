@@ -68,7 +68,7 @@ from typing import Any, Literal
 
 from ..errors import OptionError
 from ..formats.ttml.writer import TtmlOptions
-from ..timefmt import DEFAULT_FPS, parse_fps
+from ..timefmt import DEFAULT_FPS, parse_fps, timecode_to_frames
 
 DashStyle = Literal["-", "- "]
 
@@ -300,3 +300,38 @@ BBC = Preset(
 )
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (NONE, NETFLIX, NETFLIX_CHILDREN, BBC)}
+
+
+def get_preset(name: str = "none", **overrides: Any) -> Preset:
+    """The preset called ``name`` with ``overrides`` (``max_cps=15``, ``fps="29.97"``...)
+    applied. ``None`` values are ignored; an unknown name or option raises
+    :class:`~dubsubs.errors.OptionError`."""
+    try:
+        preset = PRESETS[name.lower()]
+    except KeyError:
+        raise OptionError(f"unknown preset {name!r}; choose from {', '.join(PRESETS)}") from None
+    preset = preset.with_overrides(**overrides)
+    limit_names = {
+        "max_chars_per_line",
+        "max_lines",
+        "max_cps",
+        "min_duration_ms",
+        "max_duration_ms",
+        "min_gap_frames",
+        "close_gap_ms",
+    }
+    if preset.name == "none" and limit_names & preset.overridden:
+        # Limits given without a preset: apply them, with segmentation and timing.
+        preset = replace(preset, name="custom", segment=True, timing=True)
+    return preset
+
+
+def preset_from_options(name: str | None = None, fps: str | float | Fraction | None = None,
+                        **overrides: Any) -> Preset:
+    """Option values -> a :class:`Preset`; ``None`` means "not given". The keywords are the
+    :class:`Preset` field names (``min_gap_frames``, ``max_chars_per_line``...), the same
+    names the CLI options carry; a misspelt one raises :class:`OptionError`."""
+    preset = get_preset(name or "none", fps=None if fps is None else parse_fps(fps), **overrides)
+    if preset.start_timecode is not None:
+        timecode_to_frames(preset.start_timecode, preset.fps)  # validate now, not mid-run
+    return preset

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from ..base import Format
-from . import reader, writer
+from collections.abc import Iterator
+
+from ...errors import InputError
+from ...model import RawTranscript
+from ..base import Format, ReadOptions
+from . import writer
 from .writer import TtmlOptions
+
+
+def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscript | InputError]:
+    """See :mod:`.reader`; loaded on the first TTML read (writing does not need the
+    timing engine, and presets import the writer's options)."""
+    from .reader import read as read_ttml
+
+    return read_ttml(data, source, options)
 
 
 def sniff(head: bytes) -> bool:
@@ -17,7 +29,7 @@ FORMAT: Format[TtmlOptions] = Format(
     description="TTML: EBU-TT-D / IMSC 1 text profile, speakers as ttm:agent",
     options_type=TtmlOptions,
     dumps=writer.dumps,
-    read=reader.read,
+    read=read,
     sniff=sniff,
     default=True,
 )
