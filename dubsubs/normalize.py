@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -487,6 +487,80 @@ def _check_media_duration(value: object) -> None:
             f"media_duration_ms must be a finite number from 0 to {MAX_MS}, got {value!r}")
 
 
+_MakeCue = Callable[[int, int, str, "str | None", "tuple[Voice, ...]"], Cue]
+
+
+def _clean_run(items: Sequence[RawItem], factor: float, foreign: set[int],
+               make: _MakeCue) -> list[Cue] | None:
+    """The cues of ``items`` when nothing needs repair (every item in range, in order,
+    lasting, with text, one voice, no CR, in the decided unit), built in one pass; else
+    ``None``. This is the shape of nearly every real transcript, so it is worth a pass
+    of its own."""
+    if foreign:
+        return None
+    cues: list[Cue] = []
+    append = cues.append
+    previous = 0
+    for start_raw, end_raw, text, speaker, _index, voices in items:
+        start, end = round(start_raw * factor), round(end_raw * factor)
+        if not (previous <= start < end <= MAX_MS) or voices or "\r" in text:
+            return None
+        text = text.strip()
+        if not text:
+            return None
+        append(make(start, end, text, speaker, ()))
+        previous = start
+    return cues
+
+
+def _repaired(raw: RawTranscript, items: Sequence[RawItem], unit: Unit, factor: float,
+              other_unit: Unit, other_factor: float, foreign: set[int], repairs: list[Repair],
+              make: _MakeCue) -> list[Cue]:
+    """The cues of ``items`` with every repair made and recorded in ``repairs``."""
+    staged: list[tuple[int, int, str, str | None, int, tuple[Voice, ...]]] = []
+    append = staged.append
+    for position, item in enumerate(items):
+        start_raw, end_raw, text, speaker, index, item_voices = item
+        if position not in foreign:
+            start, end = round(start_raw * factor), round(end_raw * factor)
+            # The common case in one test: in range, in order, one voice, no CR.
+            if 0 <= start <= end <= MAX_MS and not item_voices and "\r" not in text:
+                text = text.strip()
+                if text:
+                    append((start, end, text, speaker, index, ()))
+                    continue
+        staged_item = _stage(item, other_factor if position in foreign else factor, unit,
+                             other_unit if position in foreign else None, raw, repairs)
+        if staged_item is not None:
+            append(staged_item)
+
+    if any(staged[i][0] > staged[i + 1][0] for i in range(len(staged) - 1)):
+        previous = -1
+        for start, _, _, _, index, _ in staged:
+            if start < previous:
+                repairs.append(Repair(index, "reordered", "started before the item listed before it"))
+            previous = max(previous, start)
+        staged.sort(key=lambda entry: entry[0])  # stable: equal starts keep source order
+
+    cues: list[Cue] = []
+    next_later_start = [0] * len(staged)
+    upcoming = -1
+    for i in range(len(staged) - 1, -1, -1):
+        next_later_start[i] = upcoming
+        if i == 0 or staged[i - 1][0] != staged[i][0]:
+            upcoming = staged[i][0]
+    for i, (start, end, text, speaker, index, voices) in enumerate(staged):
+        if end == start:
+            wanted = max(ZERO_FILL_MIN_MS, round(1000 * _chars(text) / ZERO_FILL_CPS))
+            limit = next_later_start[i]
+            end = min(start + wanted if limit < 0 else min(start + wanted, limit), MAX_MS)
+            if end > start:
+                repairs.append(Repair(index, "lengthened", f"zero-length cue now lasts {end - start} ms"))
+        cues.append(make(start, end, text, speaker, voices))
+
+    return cues
+
+
 def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float | None,
                run_id: str | None, language: str | None) -> tuple[Transcript, Report]:
     source_items = raw.items
@@ -510,52 +584,15 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
     other_unit: Unit = "ms" if decision.unit == "s" else "s"
     other_factor = _FACTOR[other_unit]
 
-    staged: list[tuple[int, int, str, str | None, int, tuple[Voice, ...]]] = []
-    append = staged.append
-    for position, item in enumerate(source_items):
-        start_raw, end_raw, text, speaker, index, item_voices = item
-        if position not in foreign:
-            start, end = round(start_raw * factor), round(end_raw * factor)
-            # The common case in one test: in range, in order, one voice, no CR.
-            if 0 <= start <= end <= MAX_MS and not item_voices and "\r" not in text:
-                text = text.strip()
-                if text:
-                    append((start, end, text, speaker, index, ()))
-                    continue
-        staged_item = _stage(item, other_factor if position in foreign else factor, decision.unit,
-                             other_unit if position in foreign else None, raw, repairs)
-        if staged_item is not None:
-            append(staged_item)
-
-    if any(staged[i][0] > staged[i + 1][0] for i in range(len(staged) - 1)):
-        previous = -1
-        for start, _, _, _, index, _ in staged:
-            if start < previous:
-                repairs.append(Repair(index, "reordered", "started before the item listed before it"))
-            previous = max(previous, start)
-        staged.sort(key=lambda entry: entry[0])  # stable: equal starts keep source order
-
-    cues: list[Cue] = []
-    warnings: list[str] = list(raw.warnings)  # what the reader skipped or read leniently
-    overlaps = 0
-    next_later_start = [0] * len(staged)
-    upcoming = -1
-    for i in range(len(staged) - 1, -1, -1):
-        next_later_start[i] = upcoming
-        if i == 0 or staged[i - 1][0] != staged[i][0]:
-            upcoming = staged[i][0]
-    last = len(staged) - 1
     unchecked_cue = Cue._unchecked  # every invariant of Cue holds by construction here
-    for i, (start, end, text, speaker, index, voices) in enumerate(staged):
-        if end == start:
-            wanted = max(ZERO_FILL_MIN_MS, round(1000 * _chars(text) / ZERO_FILL_CPS))
-            limit = next_later_start[i]
-            end = min(start + wanted if limit < 0 else min(start + wanted, limit), MAX_MS)
-            if end > start:
-                repairs.append(Repair(index, "lengthened", f"zero-length cue now lasts {end - start} ms"))
-        if i < last and end > staged[i + 1][0]:
-            overlaps += 1
-        cues.append(unchecked_cue(start, end, text, speaker, voices))
+    cues = _clean_run(source_items, factor, foreign, unchecked_cue)
+    if cues is None:  # something to repair: the full path, which reports each repair
+        cues = _repaired(raw, source_items, decision.unit, factor, other_unit, other_factor,
+                         foreign, repairs, unchecked_cue)
+    warnings: list[str] = list(raw.warnings)  # what the reader skipped or read leniently
+    starts = [cue.start_ms for cue in cues]
+    ends = [cue.end_ms for cue in cues]
+    overlaps = sum(map(operator.gt, ends, itertools.islice(starts, 1, None)))
 
     if overlaps:
         warnings.append(f"{plural(overlaps, 'cue')} overlap the next "
