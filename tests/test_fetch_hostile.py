@@ -40,6 +40,36 @@ def test_colliding_language_keys_are_an_error_naming_both(sandbox: Sandbox, tmp_
     assert names == ["1101.es-ES.srt"]  # listed once
 
 
+BAD_LANGUAGE_KEYS = [
+    "x" * 300,  # too long, and not a tag
+    "es-" + "-".join(["abcdefgh"] * 40),  # well-formed subtags, but 363 characters
+    "es/ES", "../../etc", "es\\ES", "/abs",  # path separators
+    "es\x1b[2J", "es\nES", "es\x00",  # control characters
+    "", " ",  # empty
+]
+
+
+@pytest.mark.parametrize("bad", BAD_LANGUAGE_KEYS)
+def test_a_bad_language_key_fails_that_language_only(sandbox: Sandbox, tmp_path: Path,
+                                                     bad: str) -> None:
+    """Every way a language key can be bad behaves the same: that language is an error the
+    manifest lists, the run's other languages are written, no file takes the bad name."""
+    sandbox.add_run(1103, {"es-ES": {"transcript": ITEMS},
+                           bad: {"transcript": [{"start": 0, "end": 900, "text": "Malo."}]},
+                           "fr-FR": {"transcript": [{"start": 0, "end": 900, "text": "Bon."}]}})
+    [outcome] = _fetch(sandbox, tmp_path, 1103, media=False, formats=("srt",), review=False)
+    [error] = outcome.errors
+    assert error.startswith("run 1103: ") and "is not a language tag" in error
+    assert error.isprintable() and len(error) < 200
+    folder = tmp_path / "1103"
+    assert sorted(p.name for p in folder.iterdir() if p.name != ".dubsubs.lock") == [
+        "1103.es-ES.srt", "1103.fr-FR.srt", "manifest.json"]
+    assert "Hola." in (folder / "1103.es-ES.srt").read_text()
+    manifest = _manifest(folder)
+    assert manifest["status"] == "failed" and manifest["errors"] == [error]
+    assert [t["language"] for t in manifest["transcripts"]] == ["es-ES", "fr-FR"]
+
+
 def test_video_url_ending_in_srt_never_takes_the_subtitles_name(sandbox: Sandbox,
                                                                 tmp_path: Path) -> None:
     sandbox.add_media("evil.srt", b"\x00\x00\x00\x18ftypmp42", content_type="application/octet-stream")
