@@ -350,11 +350,13 @@ def _fetch_parts(
             outcome.errors.append(_message(run_id, part, client.redact))
             continue
         stem = output_stem(str(run_id), part)
-        shown = printable(repr(part.language))
+        # The key as the result spelt it: es-ES and ES_ES are one tag but two languages.
+        spelt = part.extra.get("language_key", part.language)
+        shown = printable(shorten(repr(spelt), 40))
         try:
             check_stem(stem)
         except ValueError as error:
-            outcome.errors.append(f"{source}: language {shorten(shown, 40)}: {error}")
+            outcome.errors.append(f"{source}: language {shown}: {error}")
             continue
         other = stems.get(stem.casefold())
         if other is not None:
