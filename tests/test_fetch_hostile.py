@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from dubsubs.camb.client import CambClient
+from dubsubs.camb.client import CambClient, RetryPolicy
 from dubsubs.camb.fetch import FetchEvent, FetchOptions, fetch_runs
-from dubsubs.camb.sandbox import Sandbox
+from dubsubs.camb.sandbox import Fault, Sandbox
 from dubsubs.output import folder_lock
 
 ITEMS = [{"start": 0, "end": 1200, "text": "Hola.", "speaker": "A"},
@@ -159,3 +159,25 @@ def test_manifest_is_written_when_interrupted(sandbox: Sandbox, tmp_path: Path) 
     assert again.ok and again.skipped == 1 and again.downloaded == 1
     assert sandbox.count("GET", source) == asked  # the complete file was not asked again
     assert done["name"] in {f["name"] for f in _manifest(tmp_path / "1001")["files"]}
+
+
+@pytest.mark.parametrize(("location", "reason"), [
+    ("http://[::1", "redirects to a malformed location"),
+    ("http://127.0.0.1:99999/x", "redirects to a malformed location"),
+    ("http://[::1]:x/", "redirects to a malformed location"),
+    ("ftp://x/y", "redirects to a URL that is not http or https"),
+])
+def test_malformed_media_redirect_is_that_file_s_clear_error(sandbox: Sandbox, tmp_path: Path,
+                                                             location: str, reason: str) -> None:
+    """The presigned video link answers a redirect whose Location is malformed: one clear
+    line for that file (never "internal error"), not retried, the run's other files kept."""
+    sandbox.add_fault(Fault(path=r"^/media/video", kind="redirect", location=location, times=5))
+    with CambClient(sandbox.api_key, sandbox.url, retry=RetryPolicy(attempts=3)) as api:
+        [outcome] = fetch_runs(api, [1001], tmp_path, FetchOptions(formats=("srt",), review=False))
+    [error] = outcome.errors
+    assert error.startswith("run 1001: video: GET http://127.0.0.1:") and error.endswith(reason)
+    assert "internal error" not in error and error.isprintable()
+    assert sandbox.count("GET", r"^/media/video") == 1  # a malformed location is not retried
+    assert sorted(f.name for f in outcome.files) == ["1001.audio.mp3", "1001.srt"]
+    manifest = _manifest(tmp_path / "1001")
+    assert manifest["status"] == "failed" and manifest["errors"] == [error]

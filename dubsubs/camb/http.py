@@ -240,7 +240,10 @@ class HttpSession:
             raise TransportFailure(_malformed(url), retryable=False) from None
         except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
             self._stop(watch)
-            raise TransportFailure("URL is not http or https", retryable=False) from None
+            ours = urlsplit(url).scheme.lower() in ("http", "https")
+            raise TransportFailure("the answer redirects to a URL that is not http or https"
+                                   if ours else "URL is not http or https",
+                                   retryable=False) from None
         except requests.TooManyRedirects:
             self._stop(watch)
             raise TransportFailure("too many redirects", retryable=False) from None
