@@ -405,7 +405,15 @@ def download(
                 _write_meta(part, validator, total)
             expected = expected_checksums(response.headers, whole=response.status == 200) \
                 or expected
-            interrupted = _stream_into(response, part, offset, digest, chunk_size, progress, total)
+            try:
+                interrupted = _stream_into(response, part, offset, digest, chunk_size,
+                                           progress, total)
+            except TransportFailure as exc:  # too slow, or stopped: resuming would not help
+                kept = part.stat().st_size if part.exists() else 0
+                raise DownloadError(
+                    f"{label}: {shown}: {exc.reason}; stopped after {kept} of "
+                    f"{total if total is not None else '?'} bytes (kept for a later resume)"
+                ) from None
             offset = part.stat().st_size if part.exists() else 0
         if total is not None and offset > total:
             restart()
@@ -461,6 +469,8 @@ def _stream_into(
     total: int | None,
 ) -> bool:
     """Append the body to ``part``; True if the connection broke before the body ended.
+    A failure that another try would not mend (the body came slower than the client's
+    floor, or the client was aborted) is raised as the :class:`TransportFailure`.
 
     Reads the raw stream (no decoding: we asked for identity) in big chunks so the Python
     overhead per byte stays small and memory stays flat. For a large body the sha256 runs
@@ -479,7 +489,9 @@ def _stream_into(
             while True:
                 try:
                     block = response.read(chunk_size)
-                except TransportFailure:
+                except TransportFailure as exc:
+                    if not exc.retryable:
+                        raise
                     return True
                 if not block:
                     return False
@@ -539,7 +551,10 @@ def save_stream(
     total = _content_length(response)
     shown = redact_url(response.url)
     with response, atomic_path(path) as tmp:
-        interrupted = _stream_into(response, tmp, 0, digest, chunk_size, progress, total)
+        try:
+            interrupted = _stream_into(response, tmp, 0, digest, chunk_size, progress, total)
+        except TransportFailure as exc:
+            raise DownloadError(f"{label}: {shown}: {exc.reason}") from None
         size = tmp.stat().st_size
         if interrupted or (total is not None and size != total):
             raise DownloadError(

@@ -86,7 +86,7 @@ def _report(outcome: RunOutcome, quiet: bool) -> None:
 @style_options
 def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, formats: list[str],
           units: str, no_media: bool, no_review: bool, jobs: int, quiet: bool, api_key: str | None,
-          base_url: str | None, sandbox: bool, preset: Preset) -> None:
+          base_url: str | None, sandbox: bool, deadline: float, preset: Preset) -> None:
     """Fetch each RUN_ID's dub result from the Camb.ai API into OUTPUT_DIR/<run_id>/: the
     dubbed video and the subtitles under one name so players load them together
     (`1001.mp4`, `1001.srt`, `1001.vtt`, `1001.ttml`, `1001.json`), the audio as
@@ -121,7 +121,7 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
             if event.kind == "run-done" and event.outcome is not None:
                 _report(event.outcome, quiet)
 
-        with open_client(api_key, base_url, sandbox) as client:
+        with open_client(api_key, base_url, sandbox, deadline) as client:
             if terminal:
                 with _TerminalProgress(len(ids)) as progress:
                     outcomes = fetch_runs(client, ids, Path(output_dir), options, progress)
