@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +186,42 @@ def test_malformed_media_redirect_is_that_file_s_clear_error(sandbox: Sandbox, t
     assert sorted(f.name for f in outcome.files) == ["1001.audio.mp3", "1001.srt"]
     manifest = _manifest(tmp_path / "1001")
     assert manifest["status"] == "failed" and manifest["errors"] == [error]
+
+
+def test_sigint_mid_download_writes_the_manifest_and_the_next_run_skips_complete_files(
+        sandbox: Sandbox, tmp_path: Path) -> None:
+    """A real ``dubsubs fetch`` process, its video dripping a byte every 0.2 s (hours for
+    the file), is sent SIGINT once the audio is complete and the video has begun: it stops
+    at once (the blocked read is aborted), one line and no traceback, and the manifest
+    says "interrupted" and lists the audio. The next fetch does not ask for the audio."""
+    sandbox.add_fault(Fault(path=r"^/media/video", kind="drip", delay=0.2, times=1))
+    env = {**os.environ, "CAMB_API_BASE_URL": sandbox.url, "CAMB_API_KEY": sandbox.api_key}
+    folder = tmp_path / "1001"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dubsubs", "fetch", "1001", "-o", str(tmp_path), "-f", "srt",
+         "-j", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for _ in range(600):  # up to 30 s for the process to start both downloads
+            if (folder / "1001.audio.mp3").exists() and list(folder.glob(".1001.*.part")):
+                break
+            if process.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, process.communicate()
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode != 0
+    assert b"Traceback" not in err
+    manifest = _manifest(folder)
+    assert manifest["status"] == "interrupted"
+    assert [f["name"] for f in manifest["files"]] == ["1001.audio.mp3"]
+    audio_asked = sandbox.count("GET", r"^/media/audio")
+    [again] = _fetch(sandbox, tmp_path, 1001, formats=("srt",))
+    assert again.ok and again.skipped == 1 and again.downloaded == 1, again.errors
+    assert sandbox.count("GET", r"^/media/audio") == audio_asked
+    assert (folder / "1001.mp4").read_bytes() == sandbox.media_bytes("video.mp4")
+    assert _manifest(folder)["status"] == "ok"
