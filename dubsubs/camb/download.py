@@ -69,7 +69,9 @@ _GENERIC_TYPES = {"application/octet-stream", "binary/octet-stream", ""}
 _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+|\*)$")
 
 Progress = Callable[[int, "int | None"], None]
-"""Called with (bytes on disk so far, expected total or None) as a download advances."""
+"""Called with (bytes on disk so far, expected total or None) once an answer's headers are
+in (before its first byte) and after each chunk; it may raise to stop the download (the
+part is kept for a later resume)."""
 
 
 @dataclass(frozen=True)
@@ -405,6 +407,8 @@ def download(
                 _write_meta(part, validator, total)
             expected = expected_checksums(response.headers, whole=response.status == 200) \
                 or expected
+            if progress is not None:
+                progress(offset, total)  # where this answer starts: 0, or what was kept
             try:
                 interrupted = _stream_into(response, part, offset, digest, chunk_size,
                                            progress, total)
