@@ -265,23 +265,25 @@ def test_sandbox_command_serves_until_stopped(tmp_path: Path) -> None:
         proc.wait(timeout=10)
 
 
-def test_terminal_progress_follows_runs_and_bytes(sandbox: Sandbox, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_terminal_progress_follows_runs_and_bytes(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The progress line driven by a real fetch (every event drawn): each file's bytes as
+    they arrive, the total, and the runs done."""
+    import io
+
     from dubsubs.camb.client import CambClient
     from dubsubs.camb.fetch import FetchOptions, fetch_runs
-    from dubsubs.cli.fetch import _TerminalProgress
+    from dubsubs.cli._progress import ByteProgress
 
-    labels: list[str] = []
-    with CambClient(sandbox.api_key, sandbox.url) as api, _TerminalProgress(2) as progress:
-        def spy(event):  # type: ignore[no-untyped-def]
-            progress(event)
-            labels.append(progress.current)
-
+    out = io.StringIO()
+    progress = ByteProgress(2, out, lambda: 300, interval=0)
+    with CambClient(sandbox.api_key, sandbox.url) as api:
         outcomes = fetch_runs(api, [1001, 1003], tmp_path, FetchOptions(jobs=1, chunk_size=4096),
-                              spy)
-        assert progress.bar.pos == 2
+                              progress)
     assert all(o.ok for o in outcomes)
-    assert "1001 4 kB/19 kB" in labels and "1001.audio 16 kB/17 kB" in labels
+    lines = out.getvalue().split("\r")
+    assert progress.runs_done == 2 and lines[-1].startswith("runs 2/2 | all ")
+    assert any(line.startswith("runs 0/2 | 1001 4.0 KiB / 18.3 KiB ") for line in lines)
+    assert any(" | 1001.audio 16.0 KiB / 16.1 KiB " in line for line in lines)
 
 
 def test_no_media_rerun_keeps_earlier_media_listed(sandbox: Sandbox, tmp_path: Path) -> None:

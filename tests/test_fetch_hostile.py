@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from dubsubs.camb.client import CambClient
+from dubsubs.camb.client import CambClient, RetryPolicy
 from dubsubs.camb.fetch import FetchEvent, FetchOptions, fetch_runs
-from dubsubs.camb.sandbox import Sandbox
+from dubsubs.camb.sandbox import Fault, Sandbox
 from dubsubs.output import folder_lock
 
 ITEMS = [{"start": 0, "end": 1200, "text": "Hola.", "speaker": "A"},
@@ -33,11 +38,43 @@ def test_colliding_language_keys_are_an_error_naming_both(sandbox: Sandbox, tmp_
     [outcome] = _fetch(sandbox, tmp_path, 1101, media=False, formats=("srt",))
     assert not outcome.ok
     [error] = outcome.errors
-    assert "both map to 1101.es-ES.*" in error and "not written" in error
+    # Both keys as the result spelt them, not the tag they normalise to twice.
+    assert error == ("run 1101: languages 'es-ES' and 'ES_ES' both map to 1101.es-ES.*; "
+                     "'ES_ES' is not written")
     srt = (tmp_path / "1101" / "1101.es-ES.srt").read_text()
     assert "Hola." in srt and "Otro." not in srt
     names = [f["name"] for f in _manifest(tmp_path / "1101")["files"] if f["role"] != "review"]
     assert names == ["1101.es-ES.srt"]  # listed once
+
+
+BAD_LANGUAGE_KEYS = [
+    "x" * 300,  # too long, and not a tag
+    "es-" + "-".join(["abcdefgh"] * 40),  # well-formed subtags, but 363 characters
+    "es/ES", "../../etc", "es\\ES", "/abs",  # path separators
+    "es\x1b[2J", "es\nES", "es\x00",  # control characters
+    "", " ",  # empty
+]
+
+
+@pytest.mark.parametrize("bad", BAD_LANGUAGE_KEYS)
+def test_a_bad_language_key_fails_that_language_only(sandbox: Sandbox, tmp_path: Path,
+                                                     bad: str) -> None:
+    """Every way a language key can be bad behaves the same: that language is an error the
+    manifest lists, the run's other languages are written, no file takes the bad name."""
+    sandbox.add_run(1103, {"es-ES": {"transcript": ITEMS},
+                           bad: {"transcript": [{"start": 0, "end": 900, "text": "Malo."}]},
+                           "fr-FR": {"transcript": [{"start": 0, "end": 900, "text": "Bon."}]}})
+    [outcome] = _fetch(sandbox, tmp_path, 1103, media=False, formats=("srt",), review=False)
+    [error] = outcome.errors
+    assert error.startswith("run 1103: ") and "is not a language tag" in error
+    assert error.isprintable() and len(error) < 200
+    folder = tmp_path / "1103"
+    assert sorted(p.name for p in folder.iterdir() if p.name != ".dubsubs.lock") == [
+        "1103.es-ES.srt", "1103.fr-FR.srt", "manifest.json"]
+    assert "Hola." in (folder / "1103.es-ES.srt").read_text()
+    manifest = _manifest(folder)
+    assert manifest["status"] == "failed" and manifest["errors"] == [error]
+    assert [t["language"] for t in manifest["transcripts"]] == ["es-ES", "fr-FR"]
 
 
 def test_video_url_ending_in_srt_never_takes_the_subtitles_name(sandbox: Sandbox,
@@ -127,3 +164,64 @@ def test_manifest_is_written_when_interrupted(sandbox: Sandbox, tmp_path: Path) 
     assert again.ok and again.skipped == 1 and again.downloaded == 1
     assert sandbox.count("GET", source) == asked  # the complete file was not asked again
     assert done["name"] in {f["name"] for f in _manifest(tmp_path / "1001")["files"]}
+
+
+@pytest.mark.parametrize(("location", "reason"), [
+    ("http://[::1", "redirects to a malformed location"),
+    ("http://127.0.0.1:99999/x", "redirects to a malformed location"),
+    ("http://[::1]:x/", "redirects to a malformed location"),
+    ("ftp://x/y", "redirects to a URL that is not http or https"),
+])
+def test_malformed_media_redirect_is_that_file_s_clear_error(sandbox: Sandbox, tmp_path: Path,
+                                                             location: str, reason: str) -> None:
+    """The presigned video link answers a redirect whose Location is malformed: one clear
+    line for that file (never "internal error"), not retried, the run's other files kept."""
+    sandbox.add_fault(Fault(path=r"^/media/video", kind="redirect", location=location, times=5))
+    with CambClient(sandbox.api_key, sandbox.url, retry=RetryPolicy(attempts=3)) as api:
+        [outcome] = fetch_runs(api, [1001], tmp_path, FetchOptions(formats=("srt",), review=False))
+    [error] = outcome.errors
+    assert error.startswith("run 1001: video: GET http://127.0.0.1:") and error.endswith(reason)
+    assert "internal error" not in error and error.isprintable()
+    assert sandbox.count("GET", r"^/media/video") == 1  # a malformed location is not retried
+    assert sorted(f.name for f in outcome.files) == ["1001.audio.mp3", "1001.srt"]
+    manifest = _manifest(tmp_path / "1001")
+    assert manifest["status"] == "failed" and manifest["errors"] == [error]
+
+
+def test_sigint_mid_download_writes_the_manifest_and_the_next_run_skips_complete_files(
+        sandbox: Sandbox, tmp_path: Path) -> None:
+    """A real ``dubsubs fetch`` process, its video dripping a byte every 0.2 s (hours for
+    the file), is sent SIGINT once the audio is complete and the video has begun: it stops
+    at once (the blocked read is aborted), one line and no traceback, and the manifest
+    says "interrupted" and lists the audio. The next fetch does not ask for the audio."""
+    sandbox.add_fault(Fault(path=r"^/media/video", kind="drip", delay=0.2, times=1))
+    env = {**os.environ, "CAMB_API_BASE_URL": sandbox.url, "CAMB_API_KEY": sandbox.api_key}
+    folder = tmp_path / "1001"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dubsubs", "fetch", "1001", "-o", str(tmp_path), "-f", "srt",
+         "-j", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for _ in range(600):  # up to 30 s for the process to start both downloads
+            if (folder / "1001.audio.mp3").exists() and list(folder.glob(".1001.*.part")):
+                break
+            if process.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, process.communicate()
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode != 0
+    assert b"Traceback" not in err
+    manifest = _manifest(folder)
+    assert manifest["status"] == "interrupted"
+    assert [f["name"] for f in manifest["files"]] == ["1001.audio.mp3"]
+    audio_asked = sandbox.count("GET", r"^/media/audio")
+    [again] = _fetch(sandbox, tmp_path, 1001, formats=("srt",))
+    assert again.ok and again.skipped == 1 and again.downloaded == 1, again.errors
+    assert sandbox.count("GET", r"^/media/audio") == audio_asked
+    assert (folder / "1001.mp4").read_bytes() == sandbox.media_bytes("video.mp4")
+    assert _manifest(folder)["status"] == "ok"

@@ -7,11 +7,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from dubsubs.camb.client import CambClient, RetryPolicy
+from dubsubs.camb.fetch import FetchOptions, fetch_runs
 from dubsubs.camb.sandbox import Fault, Sandbox
+from dubsubs.cli import main
 from dubsubs.errors import ApiError, TransportError
 from dubsubs.wording import printable
 
@@ -122,3 +126,69 @@ def test_printable_escapes_every_control_and_is_idempotent() -> None:
     shown = printable(text)
     assert shown.isprintable() and printable(shown) == shown
     assert shown.endswith("é→") and shown.startswith("ok\\x00")
+
+
+# --- the deadline on the command line, and the floor on a media body ------------------
+
+
+@pytest.mark.parametrize("command", [["fetch", "1001", "-o", "out"],
+                                     ["alt-format", "1001", "-l", "54", "-F", "wav", "-o", "out"],
+                                     ["tts", "2001", "-o", "out.flac"]])
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_deadline_option_must_be_positive(command: list[str], value: str) -> None:
+    result = CliRunner().invoke(main, [*command, "--sandbox", "--deadline", value])
+    assert result.exit_code == 2
+    assert "Invalid value for '--deadline': must be a positive number of seconds" in result.output
+
+
+def _env(sandbox: Sandbox) -> dict[str, str]:
+    return {"CAMB_API_BASE_URL": sandbox.url, "CAMB_API_KEY": sandbox.api_key}
+
+
+def test_deadline_option_cuts_a_dripping_api_answer(sandbox: Sandbox, tmp_path: Path) -> None:
+    """``--deadline 0.5`` reaches the client: a dub result dripped a byte every 0.2 s ends
+    in one line naming the deadline, though every byte beats the read timeout."""
+    sandbox.add_fault(Fault(path=r"/dub-result/", kind="drip", delay=0.2, times=5))
+    result = CliRunner().invoke(main, ["fetch", "1001", "-o", str(tmp_path), "--deadline", "0.5"],
+                                env=_env(sandbox))
+    assert result.exit_code == 1
+    assert "no complete answer within 0.5 s" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_dripping_tts_body_is_cut_by_the_floor(sandbox: Sandbox, tmp_path: Path) -> None:
+    """TTS bytes dripped a byte every 0.05 s would take about a quarter of an hour: with
+    ``--deadline 0.5`` they must come at 16 KiB/s on average after 0.5 s, so the download
+    stops within a few seconds, one clear line, and no file is left at the target."""
+    sandbox.add_fault(Fault(path=r"/tts-result/", kind="drip", delay=0.05, times=1))
+    target = tmp_path / "tts.flac"
+    result = CliRunner().invoke(main, ["tts", "2001", "-o", str(target), "--deadline", "0.5"],
+                                env=_env(sandbox))
+    assert result.exit_code == 1, result.output
+    assert "the body came slower than 16 KiB/s on average" in result.output
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_dripping_media_is_cut_kept_and_resumed_next_time(sandbox: Sandbox, tmp_path: Path) -> None:
+    """A video dripped a byte every 0.05 s: the floor (here 1 MiB/s after a 0.5 s grace,
+    so the 18 KiB file may take about 0.52 s) stops it as that file's error, the run's
+    other files are written, and the next fetch (the drip spent) completes it."""
+    sandbox.add_fault(Fault(path=r"^/media/video", kind="drip", delay=0.05, times=1))
+    with CambClient(sandbox.api_key, sandbox.url, retry=RetryPolicy(attempts=1), deadline=0.5,
+                    media_min_rate=1 << 20) as api:
+        [outcome] = fetch_runs(api, [1001], tmp_path, FetchOptions(formats=("srt",), review=False))
+        [error] = outcome.errors
+        assert error.startswith("run 1001: video: http://127.0.0.1:")
+        assert "the body came slower than 1024 KiB/s on average; stopped after" in error
+        assert error.endswith(f"of {len(sandbox.media_bytes('video.mp4'))} bytes (kept for a later resume)")
+        assert sorted(f.name for f in outcome.files) == ["1001.audio.mp3", "1001.srt"]
+        assert sandbox.count("GET", r"^/media/video") == 1  # too slow is not retried at once
+        [again] = fetch_runs(api, [1001], tmp_path, FetchOptions(formats=("srt",), review=False))
+    assert again.ok, again.errors
+    assert (tmp_path / "1001" / "1001.mp4").read_bytes() == sandbox.media_bytes("video.mp4")
+
+
+def test_media_min_rate_must_be_positive() -> None:
+    for bad in (0, -1, float("nan"), float("inf"), True):
+        with pytest.raises(ValueError, match="media_min_rate"):
+            CambClient("k", "http://127.0.0.1:9/apis", media_min_rate=bad)  # type: ignore[arg-type]

@@ -14,3 +14,9 @@ BULK_MIN = 2
 BULK_MAX = 5
 
 ALT_FORMATS = ("flac", "wav", "mp3", "aac", "m4a", "mkv", "mp4", "mov", "mxf")
+
+#: Seconds an API call may take in all, retries and waits included.
+DEFAULT_DEADLINE = 120.0
+#: The slowest average a media or TTS body may arrive at, in bytes per second, after a
+#: grace of the deadline (128 kbit/s: a 1 GiB file may take about 18 hours).
+DEFAULT_MEDIA_MIN_RATE = 16 * 1024

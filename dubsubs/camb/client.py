@@ -38,12 +38,12 @@ from ..wording import printable, shorten
 from .api import ALT_FORMATS as ALT_FORMATS
 from .api import API_KEY_ENV, BULK_MAX, BULK_MIN, DEFAULT_BASE_URL
 from .api import BASE_URL_ENV as BASE_URL_ENV
+from .api import DEFAULT_DEADLINE as DEFAULT_DEADLINE
+from .api import DEFAULT_MEDIA_MIN_RATE as DEFAULT_MEDIA_MIN_RATE
 from .http import BodyTooLarge, HttpResponse, HttpSession, TransportFailure
 from .redact import query_secrets, redact_text, redact_url
 
 MAX_REDIRECTS = 10
-#: Seconds an API call may take in all, retries and waits included.
-DEFAULT_DEADLINE = 120.0
 
 log = logging.getLogger("dubsubs.camb.client")
 
@@ -177,8 +177,10 @@ class CambClient:
 
     ``deadline`` bounds every API call in seconds, retries and their waits included: a
     server that drips its answer a byte at a time cannot hold a call longer. For a media
-    download it bounds the wait for the answer's headers; the body is bounded by the read
-    timeout per chunk (a large file may rightly take long).
+    or TTS download it bounds the wait for the answer's headers; the body, which may
+    rightly take long, must then keep an average of at least ``media_min_rate`` bytes per
+    second after a grace of ``deadline`` seconds: it may take ``deadline + size /
+    media_min_rate`` seconds in all, and a drip is cut (``TransportFailure.too_slow``).
     """
 
     def __init__(
@@ -189,12 +191,15 @@ class CambClient:
         timeout: tuple[float, float] = (10.0, 60.0),
         retry: RetryPolicy | None = None,
         deadline: float = DEFAULT_DEADLINE,
+        media_min_rate: float = DEFAULT_MEDIA_MIN_RATE,
     ) -> None:
         if not api_key:
             raise ValueError("api_key is required")
-        if isinstance(deadline, bool) or not isinstance(deadline, int | float) \
-                or not math.isfinite(deadline) or deadline <= 0:
-            raise ValueError(f"deadline must be a positive number of seconds, got {deadline!r}")
+        for name, value in (("deadline", deadline), ("media_min_rate", media_min_rate)):
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not math.isfinite(value) or value <= 0:
+                raise ValueError(f"{name} must be a positive number, got {value!r}")
+        self.media_min_rate = float(media_min_rate)
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.deadline = float(deadline)
@@ -213,6 +218,14 @@ class CambClient:
     def close(self) -> None:
         if self._owns_session:
             self.session.close()
+
+    def abort(self) -> None:
+        """Stop every request in flight at once (an interrupt: threads blocked on a slow
+        server return) and refuse new ones until :meth:`resume`."""
+        self.session.abort()
+
+    def resume(self) -> None:
+        self.session.resume()
 
     def __enter__(self) -> CambClient:
         return self
@@ -561,7 +574,7 @@ class CambClient:
 
     def tts_result_stream(self, run_id: int) -> HttpResponse:
         """``GET /tts-result/{run_id}`` as a streaming response of FLAC bytes; close it.
-        The deadline bounds the wait for the headers, as for media."""
+        The deadline bounds the wait for the headers; the body keeps the media floor."""
         url = self._url(f"tts-result/{run_id}")
         response = self.request(
             "GET",
@@ -571,7 +584,7 @@ class CambClient:
             headers={"Accept": "audio/flac, */*", "Accept-Encoding": "identity"},
             what=f"tts run {run_id}",
         )
-        response.release_deadline()
+        response.bound_body(self.media_min_rate, self.deadline)
         return response
 
     def tts_result_url(self, run_id: int) -> str:
@@ -599,12 +612,12 @@ class CambClient:
         when non-zero, with ``If-Range: if_range`` when given, so that a changed object
         comes back whole with 200 instead of its tail). The key is not sent; content
         encoding is refused so byte offsets mean file offsets. The deadline bounds the wait
-        for the headers only."""
+        for the headers; the body keeps the ``media_min_rate`` floor (see the class)."""
         headers = {"Accept-Encoding": "identity"}
         if start:
             headers["Range"] = f"bytes={start}-"
             if if_range:
                 headers["If-Range"] = if_range
         response = self.request("GET", url, headers=headers, api=False, what=what)
-        response.release_deadline()
+        response.bound_body(self.media_min_rate, self.deadline)
         return response

@@ -69,7 +69,9 @@ _GENERIC_TYPES = {"application/octet-stream", "binary/octet-stream", ""}
 _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+|\*)$")
 
 Progress = Callable[[int, "int | None"], None]
-"""Called with (bytes on disk so far, expected total or None) as a download advances."""
+"""Called with (bytes on disk so far, expected total or None) once an answer's headers are
+in (before its first byte) and after each chunk; it may raise to stop the download (the
+part is kept for a later resume)."""
 
 
 @dataclass(frozen=True)
@@ -405,7 +407,17 @@ def download(
                 _write_meta(part, validator, total)
             expected = expected_checksums(response.headers, whole=response.status == 200) \
                 or expected
-            interrupted = _stream_into(response, part, offset, digest, chunk_size, progress, total)
+            if progress is not None:
+                progress(offset, total)  # where this answer starts: 0, or what was kept
+            try:
+                interrupted = _stream_into(response, part, offset, digest, chunk_size,
+                                           progress, total)
+            except TransportFailure as exc:  # too slow, or stopped: resuming would not help
+                kept = part.stat().st_size if part.exists() else 0
+                raise DownloadError(
+                    f"{label}: {shown}: {exc.reason}; stopped after {kept} of "
+                    f"{total if total is not None else '?'} bytes (kept for a later resume)"
+                ) from None
             offset = part.stat().st_size if part.exists() else 0
         if total is not None and offset > total:
             restart()
@@ -461,6 +473,8 @@ def _stream_into(
     total: int | None,
 ) -> bool:
     """Append the body to ``part``; True if the connection broke before the body ended.
+    A failure that another try would not mend (the body came slower than the client's
+    floor, or the client was aborted) is raised as the :class:`TransportFailure`.
 
     Reads the raw stream (no decoding: we asked for identity) in big chunks so the Python
     overhead per byte stays small and memory stays flat. For a large body the sha256 runs
@@ -479,7 +493,9 @@ def _stream_into(
             while True:
                 try:
                     block = response.read(chunk_size)
-                except TransportFailure:
+                except TransportFailure as exc:
+                    if not exc.retryable:
+                        raise
                     return True
                 if not block:
                     return False
@@ -539,7 +555,10 @@ def save_stream(
     total = _content_length(response)
     shown = redact_url(response.url)
     with response, atomic_path(path) as tmp:
-        interrupted = _stream_into(response, tmp, 0, digest, chunk_size, progress, total)
+        try:
+            interrupted = _stream_into(response, tmp, 0, digest, chunk_size, progress, total)
+        except TransportFailure as exc:
+            raise DownloadError(f"{label}: {shown}: {exc.reason}") from None
         size = tmp.stat().st_size
         if interrupted or (total is not None and size != total):
             raise DownloadError(

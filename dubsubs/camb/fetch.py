@@ -69,9 +69,10 @@ class FetchOptions:
 class FetchEvent:
     """Something a progress display may show. ``kind`` is ``"run-start"``, ``"bytes"``
     (``done``/``total`` for file ``name``), ``"file"`` (a file finished or was already
-    complete: ``skipped``) or ``"run-done"`` (with ``outcome``)."""
+    complete: ``skipped``), ``"file-error"`` (the download of ``name`` failed) or
+    ``"run-done"`` (with ``outcome``)."""
 
-    kind: Literal["run-start", "bytes", "file", "run-done"]
+    kind: Literal["run-start", "bytes", "file", "file-error", "run-done"]
     run_id: int
     name: str | None = None
     done: int = 0
@@ -196,7 +197,9 @@ def fetch_runs(
     Setting ``cancel`` (from another thread or a listener) stops early: a download in
     flight stops at its next chunk and keeps its ``.part`` for a later resume, runs not
     finished are reported as cancelled. An interrupt in the calling thread (Ctrl-C) sets
-    it too, then propagates once the workers have stopped."""
+    it too and aborts the client's requests in flight (a read blocked on a slow server
+    returns at once), then propagates once the workers have stopped and each run's
+    manifest says ``"interrupted"``; the client takes requests again afterwards."""
     options = options or FetchOptions()
     formats = tuple(default_formats()) if options.formats is None else options.formats
     for fmt in formats:
@@ -244,19 +247,26 @@ def fetch_runs(
         except (_Cancelled, CancelledError):
             return RunOutcome(run_id, root / str(run_id), errors=[f"run {run_id}: cancelled"])
 
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dubsubs-fetch") as pool:
-        futures: list[tuple[int, Future[RunOutcome]]] = []
-        try:
-            for item in results.items():
-                futures.append((item[0], pool.submit(work, item)))
-            return [settled(run_id, future) for run_id, future in futures]
-        except BaseException:
-            # Without this the pool would finish every download in flight (however
-            # large) before the interrupt got out of the ``with``.
-            stop.set()
-            for _, future in futures:
-                future.cancel()
-            raise
+    aborted = False
+    try:
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dubsubs-fetch") as pool:
+            futures: list[tuple[int, Future[RunOutcome]]] = []
+            try:
+                for item in results.items():
+                    futures.append((item[0], pool.submit(work, item)))
+                return [settled(run_id, future) for run_id, future in futures]
+            except BaseException:
+                # Without this the pool would finish every download in flight (however
+                # large, however slow) before the interrupt got out of the ``with``.
+                stop.set()
+                aborted = True
+                client.abort()
+                for _, future in futures:
+                    future.cancel()
+                raise
+    finally:
+        if aborted:
+            client.resume()
 
 
 class _Cancelled(BaseException):
@@ -350,11 +360,13 @@ def _fetch_parts(
             outcome.errors.append(_message(run_id, part, client.redact))
             continue
         stem = output_stem(str(run_id), part)
-        shown = printable(repr(part.language))
+        # The key as the result spelt it: es-ES and ES_ES are one tag but two languages.
+        spelt = part.extra.get("language_key", part.language)
+        shown = printable(shorten(repr(spelt), 40))
         try:
             check_stem(stem)
         except ValueError as error:
-            outcome.errors.append(f"{source}: language {shorten(shown, 40)}: {error}")
+            outcome.errors.append(f"{source}: language {shown}: {error}")
             continue
         other = stems.get(stem.casefold())
         if other is not None:
@@ -487,6 +499,9 @@ def _download_all(
                         chunk_size=options.chunk_size, progress=progress, what=file.label,
                     )
                 except DubsubsError as error:
+                    # Also where an interrupt ends up (the client was aborted): the event
+                    # raises _Cancelled then, so the run is reported interrupted.
+                    emit(FetchEvent("file-error", run_id, name=file.base))
                     return error
             record = FileRecord(
                 name=got.name, role=file.role, stem=file.stem, language=file.language,

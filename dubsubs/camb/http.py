@@ -8,7 +8,11 @@ Guarantees:
   the connection's socket when it passes, whatever the server does (a slow drip of headers
   or body defeats connect and read timeouts, which restart at every byte). The request then
   fails with the reason ``"no complete answer within N s"``. A caller streaming a large
-  body calls :meth:`HttpResponse.release_deadline` once the headers are in.
+  body replaces the deadline, once the headers are in, by a floor on the body's average
+  speed (:meth:`HttpResponse.bound_body`): a file may take long in proportion to its
+  size, a drip cannot.
+- **Abort.** :meth:`HttpSession.abort` shuts the socket of every request in flight (an
+  interrupted fetch stops a blocked read at once instead of waiting for the next byte).
 - **Raw bytes.** :meth:`HttpResponse.read` returns the body as sent (no decoding), so byte
   offsets are file offsets; :attr:`HttpResponse.content_encoding` says what was sent.
 - **Bounded bodies.** :meth:`HttpResponse.body` refuses an answer larger than its limit.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,12 +44,15 @@ class TransportFailure(Exception):
     """The request got no usable answer. ``reason`` is safe to print; ``retryable`` says
     whether trying again may help (a malformed URL will not get better)."""
 
-    def __init__(self, reason: str, *, retryable: bool = True, deadline: bool = False) -> None:
+    def __init__(self, reason: str, *, retryable: bool = True, deadline: bool = False,
+                 too_slow: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.retryable = retryable and not deadline
+        self.retryable = retryable and not deadline and not too_slow
         #: True when the request's deadline cut it (the caller knows the figure to show).
         self.deadline = deadline
+        #: True when a body fell below the floor :meth:`HttpResponse.bound_body` set.
+        self.too_slow = too_slow
 
 
 class BodyTooLarge(Exception):
@@ -66,7 +74,9 @@ class _Watch:
         self._timer: threading.Timer | None = None
 
     def start(self, seconds: float) -> None:
-        self._timer = threading.Timer(max(0.0, seconds), self._expire)
+        """Expire in ``seconds`` (a timer already running is replaced)."""
+        self.cancel()
+        self._timer = threading.Timer(max(0.0, seconds), self.expire)
         self._timer.daemon = True
         self._timer.start()
 
@@ -74,7 +84,8 @@ class _Watch:
         if self._timer is not None:
             self._timer.cancel()
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
+        """Shut the connection's socket now: a read blocked on it returns at once."""
         with self._lock:
             self.expired = True
             sock = getattr(self.connection, "sock", None)
@@ -124,10 +135,14 @@ class HttpResponse:
     """An answer whose body has not been read yet. Close it (or use ``with``)."""
 
     def __init__(self, response: requests.Response, watch: _Watch | None,
-                 deadline: float | None) -> None:
+                 deadline: float | None, session: HttpSession | None = None) -> None:
         self._response = response
         self._watch = watch
         self._deadline = deadline
+        self._session = session
+        #: (bytes per second, monotonic time the grace ends) once :meth:`bound_body` is set.
+        self._floor: tuple[float, float] | None = None
+        self._received = 0
         self.status: int = response.status_code
         self.url: str = response.url
         #: Header names are case-insensitive.
@@ -145,11 +160,34 @@ class HttpResponse:
 
     def read(self, amount: int) -> bytes:
         """Up to ``amount`` bytes of the body as sent; ``b""`` at its end. A broken
-        connection (or the deadline) raises :class:`TransportFailure`."""
+        connection, the deadline or the speed floor raises :class:`TransportFailure`."""
+        if self._floor is not None and self._watch is not None:
+            rate, grace_end = self._floor
+            # This read may block until ``amount`` bytes (or the rest of the body) are in:
+            # it is due when they would be at the floor's speed, so the check never lags a
+            # chunk behind.
+            length = self.headers.get("Content-Length") or ""
+            wanted = min(amount, int(length) - self._received) if length.isdigit() else amount
+            due = grace_end + (self._received + max(0, wanted)) / rate
+            self._watch.start(due - time.monotonic())
         try:
-            return bytes(self._response.raw.read(amount, decode_content=False))
+            block = bytes(self._response.raw.read(amount, decode_content=False))
         except _BODY_ERRORS:
             raise self._failure("connection dropped mid-answer") from None
+        if self._watch is not None and self._watch.expired and len(block) < amount:
+            raise self._failure("connection dropped mid-answer")  # a short read at the cut
+        self._received += len(block)
+        return block
+
+    def bound_body(self, min_rate: float, grace: float) -> None:
+        """Replace the deadline by a floor on the body's speed: from now, ``grace``
+        seconds plus one second per ``min_rate`` bytes received. A file may take as long
+        as its size needs at that speed; a server that drips stops being read, with a
+        :class:`TransportFailure` whose ``too_slow`` is set."""
+        self._floor = (float(min_rate), time.monotonic() + grace)
+        self._received = 0
+        if self._watch is not None:
+            self._watch.cancel()
 
     def body(self, limit: int = MAX_BODY) -> bytes:
         """The whole body, decoded from a gzip or deflate the server applied, at most
@@ -177,7 +215,13 @@ class HttpResponse:
         return self._content
 
     def _failure(self, reason: str) -> TransportFailure:
+        if self._session is not None and self._session.aborted:
+            return TransportFailure("stopped", retryable=False)
         if self._watch is not None and self._watch.expired:
+            if self._floor is not None:
+                rate, _ = self._floor
+                return TransportFailure(
+                    f"the body came slower than {_rate(rate)} on average", too_slow=True)
             return TransportFailure("no complete answer within the deadline", deadline=True)
         return TransportFailure(reason)
 
@@ -189,6 +233,8 @@ class HttpResponse:
     def close(self) -> None:
         self.release_deadline()
         self._response.close()
+        if self._session is not None and self._watch is not None:
+            self._session._forget(self._watch)
 
     def __enter__(self) -> HttpResponse:
         return self
@@ -208,9 +254,30 @@ class HttpSession:
         adapter = _WatchedAdapter(pool_connections=4, pool_maxsize=pool_maxsize)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
+        self._active: set[_Watch] = set()
+        self._active_lock = threading.Lock()
+        #: Set by :meth:`abort`: every later request and read fails with "stopped".
+        self.aborted = False
 
     def close(self) -> None:
         self._session.close()
+
+    def abort(self) -> None:
+        """Stop every request in flight now (their sockets are shut) and refuse new ones.
+        For an interrupted caller: threads blocked on a slow server return at once."""
+        self.aborted = True
+        with self._active_lock:
+            watches = list(self._active)
+        for watch in watches:
+            watch.expire()
+
+    def resume(self) -> None:
+        """Accept requests again after :meth:`abort` (once the aborted ones are done)."""
+        self.aborted = False
+
+    def _forget(self, watch: _Watch) -> None:
+        with self._active_lock:
+            self._active.discard(watch)
 
     def send(
         self,
@@ -226,9 +293,13 @@ class HttpSession:
     ) -> HttpResponse:
         """Send one request and return once the headers are in. The body stays unread
         (the deadline, if any, keeps running until it is read or released)."""
-        watch = _Watch() if deadline is not None else None
-        if watch is not None and deadline is not None:
+        if self.aborted:
+            raise TransportFailure("stopped", retryable=False)
+        watch = _Watch()
+        if deadline is not None:
             watch.start(deadline)
+        with self._active_lock:
+            self._active.add(watch)
         _current.watch = watch
         try:
             response = self._session.request(
@@ -240,7 +311,10 @@ class HttpSession:
             raise TransportFailure(_malformed(url), retryable=False) from None
         except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
             self._stop(watch)
-            raise TransportFailure("URL is not http or https", retryable=False) from None
+            ours = urlsplit(url).scheme.lower() in ("http", "https")
+            raise TransportFailure("the answer redirects to a URL that is not http or https"
+                                   if ours else "URL is not http or https",
+                                   retryable=False) from None
         except requests.TooManyRedirects:
             self._stop(watch)
             raise TransportFailure("too many redirects", retryable=False) from None
@@ -255,12 +329,13 @@ class HttpSession:
             raise TransportFailure(_malformed(url), retryable=False) from None
         finally:
             _current.watch = None
-        return HttpResponse(response, watch, deadline)
+        return HttpResponse(response, watch, deadline, self)
 
-    @staticmethod
-    def _stop(watch: _Watch | None) -> None:
-        if watch is not None:
-            watch.cancel()
+    def _stop(self, watch: _Watch) -> None:
+        watch.cancel()
+        self._forget(watch)
+        if self.aborted:
+            raise TransportFailure("stopped", retryable=False)
 
 
 def _malformed(url: str) -> str:
@@ -272,6 +347,10 @@ def _malformed(url: str) -> str:
     except ValueError:
         return "malformed URL"
     return "the answer redirects to a malformed location" if parts.hostname else "malformed URL"
+
+
+def _rate(bytes_per_second: float) -> str:
+    return f"{bytes_per_second / 1024:g} KiB/s"
 
 
 def _reason(exc: BaseException) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import InputError
 from ..languages import to_tag
 from ..model import MAX_MS, RawItem, RawTranscript, Voice, gc_paused, join_voices
-from ..wording import shorten
+from ..wording import printable, shorten
 
 #: Times below this (in either unit) are corruption, not a rounding artefact to clamp.
 MIN_NEGATIVE = -1.0
@@ -31,7 +31,9 @@ _URL_KEYS = {
     "audio": ("audio_url", "output_audio_url"),
 }
 _RESULT_KEYS = {"transcript", "video_url", "audio_url", "output_video_url", "output_audio_url"}
-
+#: Longer than any language tag in use (RFC 5646 asks implementations to take 35
+#: characters); a longer key is that language's error, not a file name.
+MAX_LANGUAGE_KEY = 64
 
 
 def _join(path: str, part: str | int) -> str:
@@ -163,7 +165,8 @@ def _is_result(value: Any) -> bool:
 
 
 def _result(obj: Mapping[str, Any], source: str, where: str, key: tuple[str, ...],
-            run_id: str | None, language: str | None) -> RawTranscript:
+            run_id: str | None, language: str | None,
+            extra: dict[str, Any] | None = None) -> RawTranscript:
     if "transcript" not in obj:
         raise InputError("no transcript in this result (the run may not be finished)",
                          source=source, where=where or None)
@@ -176,20 +179,48 @@ def _result(obj: Mapping[str, Any], source: str, where: str, key: tuple[str, ...
         language=language,
         video_url=_url(obj, "video", source, where),
         audio_url=_url(obj, "audio", source, where),
+        extra=extra or {},
     )
+
+
+def _show_key(key: str) -> str:
+    """A language key for a message or a JSON path: quoted, control characters escaped,
+    cut to a readable length."""
+    return printable(shorten(repr(key), 40))
+
+
+def _language_tag(key: str) -> str | None:
+    """The BCP-47 tag a language key names, or None when it names none (empty, too long,
+    a path separator, a control character, anything not a tag)."""
+    if not key or len(key) > MAX_LANGUAGE_KEY:
+        return None
+    return to_tag(key)
 
 
 def _by_language(obj: Mapping[str, Any], source: str, where: str, key: tuple[str, ...],
                  run_id: str | None) -> Iterator[RawTranscript | InputError]:
+    """One transcript per language. A key that names no language is that language's
+    error, never the run's: the other languages still come through. Each transcript keeps
+    the key as the result spelt it in ``extra["language_key"]``, so a message can name
+    two keys that normalise to one tag."""
     for lang_key, value in obj.items():
-        at = _join(where, lang_key)
-        tag = to_tag(lang_key) or lang_key
+        tag = _language_tag(lang_key)
+        at = _join(where, lang_key) if tag is not None else _join(where, f"[{_show_key(lang_key)}]")
         try:
+            if tag is None:
+                raise InputError(f"language key {_show_key(lang_key)} is not a language tag; "
+                                 "this language is skipped", source=source, where=at)
             if not isinstance(value, dict):
                 raise InputError(f"expected a dub result object, got {_show(value)}", source=source, where=at)
-            yield _result(value, source, at, (*key, tag), run_id, tag)
+            yield _result(value, source, at, (*key, tag), run_id, tag, {"language_key": lang_key})
         except InputError as error:
             yield error
+
+
+def _keyed_by_language(obj: Mapping[str, Any]) -> bool:
+    """Results keyed by language: every key a tag, or at least one value a result (then a
+    key that is not a tag is that language's error, not a reason to refuse the run)."""
+    return all(_language_tag(k) for k in obj) or any(_is_result(v) for v in obj.values())
 
 
 def iter_results(obj: Any, source: str) -> Iterator[RawTranscript | InputError]:
@@ -216,7 +247,7 @@ def iter_results(obj: Any, source: str) -> Iterator[RawTranscript | InputError]:
                                      source=source, where=at)
                 if _is_result(value):
                     yield _result(value, source, at, (at,), at, None)
-                elif isinstance(value, dict) and value and all(to_tag(k) for k in value):
+                elif isinstance(value, dict) and value and _keyed_by_language(value):
                     yield from _by_language(value, source, at, (at,), at)
                 else:
                     raise InputError(f"expected a dub result object, got {_show(value)}",
@@ -224,7 +255,7 @@ def iter_results(obj: Any, source: str) -> Iterator[RawTranscript | InputError]:
             except InputError as error:
                 yield error
         return
-    if all(to_tag(k) for k in keys) and any(_is_result(v) for v in obj.values()):
+    if any(_is_result(v) for v in obj.values()):
         yield from _by_language(obj, source, "", (), None)
         return
     raise InputError(

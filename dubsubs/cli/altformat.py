@@ -28,7 +28,7 @@ from ._common import errors_exit
 @api_options
 def alt_format(run_id: int, language: str, output_format: str, output_dir: str, timeout: float,
                poll_interval: float, quiet: bool, api_key: str | None, base_url: str | None,
-               sandbox: bool) -> None:
+               sandbox: bool, deadline: float) -> None:
     """Ask the API for RUN_ID's dub in LANGUAGE as FORMAT, wait for the conversion task
     (polling with backoff until it ends or --timeout passes), and download the file into
     OUTPUT_DIR as `<run_id>.<tag>.<ext>`, beside the subtitles `fetch` writes."""
@@ -38,7 +38,7 @@ def alt_format(run_id: int, language: str, output_format: str, output_dir: str, 
         if not quiet:
             click.echo(f"run {run_id}: task {status}", err=True)
 
-    with errors_exit(), open_client(api_key, base_url, sandbox) as client:
+    with errors_exit(), open_client(api_key, base_url, sandbox, deadline) as client:
         got = fetch_alt_format(client, run_id, language, output_format, Path(output_dir),
                                PollPolicy(timeout=timeout, initial=poll_interval,
                                           maximum=max(15.0, poll_interval)), show)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,42 +12,11 @@ from ..style import Preset
 from ..wording import printable
 from ._api import api_options, open_client
 from ._common import error_line, errors_exit, formats_option, units_option
+from ._progress import ByteProgress, stream_width
 from ._style_options import style_options
 
 if TYPE_CHECKING:
     from ..camb.fetch import FetchEvent, RunOutcome
-
-
-def _size(count: int | None) -> str:
-    if count is None:
-        return "?"
-    return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count / 1e3:.0f} kB"
-
-
-class _TerminalProgress:
-    """A bar over runs whose label shows the file being downloaded, for a terminal."""
-
-    def __init__(self, runs: int) -> None:
-        self.current = ""
-        self.bar: Any = click.progressbar(
-            length=runs, label="runs", file=sys.stderr, show_pos=True,
-            item_show_func=lambda _item: self.current or None,
-        )
-
-    def __enter__(self) -> _TerminalProgress:
-        self.bar.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.__exit__(*exc)
-
-    def __call__(self, event: FetchEvent) -> None:
-        if event.kind == "bytes":
-            self.current = f"{event.name} {_size(event.done)}/{_size(event.total)}"
-            self.bar.update(0)
-        elif event.kind == "run-done":
-            self.current = ""
-            self.bar.update(1)
 
 
 def _report(outcome: RunOutcome, quiet: bool) -> None:
@@ -81,12 +50,13 @@ def _report(outcome: RunOutcome, quiet: bool) -> None:
               help="Do not write review.html, the page that plays the subtitles over the media.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Runs, and media files, fetched at the same time.")
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only; no progress.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print errors only; no progress line (drawn only when stderr is a terminal).")
 @api_options
 @style_options
 def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, formats: list[str],
           units: str, no_media: bool, no_review: bool, jobs: int, quiet: bool, api_key: str | None,
-          base_url: str | None, sandbox: bool, preset: Preset) -> None:
+          base_url: str | None, sandbox: bool, deadline: float, preset: Preset) -> None:
     """Fetch each RUN_ID's dub result from the Camb.ai API into OUTPUT_DIR/<run_id>/: the
     dubbed video and the subtitles under one name so players load them together
     (`1001.mp4`, `1001.srt`, `1001.vtt`, `1001.ttml`, `1001.json`), the audio as
@@ -121,10 +91,15 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
             if event.kind == "run-done" and event.outcome is not None:
                 _report(event.outcome, quiet)
 
-        with open_client(api_key, base_url, sandbox) as client:
+        with open_client(api_key, base_url, sandbox, deadline) as client:
             if terminal:
-                with _TerminalProgress(len(ids)) as progress:
+                # A line of bytes, rates and time left (per file and in all), redrawn at
+                # most 10 times a second and cleared before the runs are reported.
+                progress = ByteProgress(len(ids), sys.stderr, stream_width(sys.stderr))
+                try:
                     outcomes = fetch_runs(client, ids, Path(output_dir), options, progress)
+                finally:
+                    progress.close()
             else:
                 outcomes = fetch_runs(client, ids, Path(output_dir), options, plain)
     if terminal:

@@ -19,12 +19,12 @@ from ._common import errors_exit
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @api_options
 def tts(run_id: int, output: str, via_url: bool, quiet: bool, api_key: str | None,
-        base_url: str | None, sandbox: bool) -> None:
+        base_url: str | None, sandbox: bool, deadline: float) -> None:
     """Stream TTS run RUN_ID's audio (FLAC) from `/tts-result` into OUTPUT, checking its
     length; with --url, fetch it from the presigned URL the API hands out instead."""
     from ..camb.tts import fetch_tts
 
-    with errors_exit(), open_client(api_key, base_url, sandbox) as client:
+    with errors_exit(), open_client(api_key, base_url, sandbox, deadline) as client:
         got = fetch_tts(client, run_id, Path(output), via_url=via_url)
     if not quiet:
         click.echo(f"{got.path} ({got.size} bytes, sha256 {got.sha256})")

@@ -28,8 +28,8 @@ class Fault:
       with ``force``, even to a client that asked for identity.
     - ``corrupt``: a media answer of the right size whose bytes are changed (the ETag
       still names the true bytes), as a corruption in transit looks.
-    - ``drip``: a JSON answer sent one byte every ``delay`` seconds (headers first);
-      the drip ends when the body does or the client hangs up.
+    - ``drip``: a JSON or media answer sent one byte every ``delay`` seconds (headers
+      first); the drip ends when the body does or the client hangs up.
     """
 
     path: str
@@ -77,12 +77,13 @@ class RequestRecord:
 def iter_faults(specs: Iterable[str]) -> Iterator[Fault]:
     """Faults from command-line specs ``KIND:PATH_REGEX[:VALUE[:TIMES]]``, e.g.
     ``status:/dub-result/:503:2``, ``status:/dubbing-results:429:1`` (Retry-After 1),
-    ``drop:/media/::3``, ``slow:/apis/:2.5:10``, ``ignore_range:/media/``."""
+    ``drop:/media/::3``, ``slow:/apis/:2.5:10``, ``drip:/media/video:0.5`` (a byte every
+    0.5 s), ``ignore_range:/media/``."""
     for spec in specs:
         kind, _, rest = spec.partition(":")
         path, _, rest = rest.partition(":")
         value, _, times_text = rest.partition(":")
-        if kind not in ("status", "drop", "slow", "ignore_range") or not path:
+        if kind not in ("status", "drop", "slow", "drip", "ignore_range") or not path:
             raise ValueError(f"bad fault {spec!r}: use KIND:PATH_REGEX[:VALUE[:TIMES]]")
         try:
             re.compile(path)
@@ -95,7 +96,7 @@ def iter_faults(specs: Iterable[str]) -> Iterator[Fault]:
                 fault.status = int(value)
                 if fault.status == 429:
                     fault.retry_after = "1"
-            elif kind == "slow" and value:
+            elif kind in ("slow", "drip") and value:
                 fault.delay = float(value)
             elif kind == "drop" and value:
                 fault.after_bytes = int(value)

@@ -201,10 +201,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if fault is not None and fault.kind == "drip":
-            for index in range(len(data)):
-                time.sleep(max(0.0, min(fault.delay, 5.0)))
-                self.wfile.write(data[index : index + 1])
-                self.wfile.flush()
+            self._drip(data, fault.delay)
             return status
         if fault is not None and fault.kind == "drop":
             cut = fault.after_bytes if fault.after_bytes is not None else len(data) // 2
@@ -213,6 +210,14 @@ class Handler(BaseHTTPRequestHandler):
             return status
         self.wfile.write(data)
         return status
+
+    def _drip(self, data: bytes, delay: float) -> None:
+        """One byte every ``delay`` seconds (at most 5), until the body ends or the client
+        hangs up (the write then fails and the handler ends)."""
+        for index in range(len(data)):
+            time.sleep(max(0.0, min(delay, 5.0)))
+            self.wfile.write(data[index : index + 1])
+            self.wfile.flush()
 
     def _cut_short(self) -> None:
         # The promised body is cut short: close so the client sees a short read.
@@ -265,6 +270,9 @@ class Handler(BaseHTTPRequestHandler):
                 length - 1, fault.after_bytes if fault.after_bytes is not None else length // 2
             )
             send = max(0, send)
+        if fault is not None and fault.kind == "drip":
+            self._drip(self.sandbox._bytes_of(media)[start : start + send], fault.delay)
+            return status
         self._write_body(media, start, send,
                          corrupt=fault is not None and fault.kind == "corrupt")
         if send < length:
