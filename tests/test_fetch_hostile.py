@@ -225,3 +225,13 @@ def test_sigint_mid_download_writes_the_manifest_and_the_next_run_skips_complete
     assert sandbox.count("GET", r"^/media/audio") == audio_asked
     assert (folder / "1001.mp4").read_bytes() == sandbox.media_bytes("video.mp4")
     assert _manifest(folder)["status"] == "ok"
+
+
+def test_one_run_keyed_by_camb_language_ids_is_read_by_language(sandbox: Sandbox, tmp_path: Path) -> None:
+    # /dub-result/{run_id} answers for one run: numeric keys are language ids (54 is es-ES,
+    # 1 is en-US in Camb's table), not the run ids of a bulk answer.
+    sandbox.add_run(1102, {"54": {"transcript": ITEMS}, "1": {"transcript": ITEMS}})
+    [outcome] = _fetch(sandbox, tmp_path, 1102, media=False, formats=("srt",))
+    assert outcome.ok, outcome.errors
+    names = sorted(p.name for p in (tmp_path / "1102").glob("*.srt"))
+    assert names == ["1102.en-US.srt", "1102.es-ES.srt"]

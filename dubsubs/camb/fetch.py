@@ -355,7 +355,7 @@ def _fetch_parts(
     source = f"run {run_id}"
     parts: list[tuple[RawTranscript, str]] = []
     stems: dict[str, str] = {}  # case-folded stem -> the language that has it
-    for part in iter_results(result, source):
+    for part in iter_results(result, source, one_run=True):
         if isinstance(part, InputError):
             outcome.errors.append(_message(run_id, part, client.redact))
             continue

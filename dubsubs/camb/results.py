@@ -223,9 +223,11 @@ def _keyed_by_language(obj: Mapping[str, Any]) -> bool:
     return all(_language_tag(k) for k in obj) or any(_is_result(v) for v in obj.values())
 
 
-def iter_results(obj: Any, source: str) -> Iterator[RawTranscript | InputError]:
+def iter_results(obj: Any, source: str, *, one_run: bool = False) -> Iterator[RawTranscript | InputError]:
     """Every transcript in a decoded JSON document; a broken run or language is yielded as
-    its error so the others still come through."""
+    its error so the others still come through. ``one_run``: the document is one run's
+    result (from ``/dub-result/{run_id}``), so keys that are numbers are Camb language ids,
+    never run ids."""
     if isinstance(obj, list):
         yield RawTranscript(items=dialogue_items(obj, source, ""), source=source)
         return
@@ -238,7 +240,7 @@ def iter_results(obj: Any, source: str) -> Iterator[RawTranscript | InputError]:
         yield _result(obj, source, "", (), None, None)
         return
     keys = list(obj)
-    if all(str(k).isdigit() for k in keys):
+    if not one_run and all(str(k).isdigit() for k in keys):
         for run_key, value in obj.items():
             at = str(run_key)
             try:
