@@ -188,36 +188,48 @@ def _duration_margin(duration: float) -> float:
 @dataclass(frozen=True, slots=True)
 class ItemMargins:
     """Each item's own evidence, computed once: speaking-rate and duration margins
-    (positive favours ms), ``None`` where the item has no duration or no text."""
+    (positive favours ms), ``None`` where the item has no duration or no text; and
+    ``combined``, the two clipped to +-2 and added (``None`` without a duration), which
+    :func:`find_foreign_items` weighs."""
 
     rate: list[float | None]
     duration: list[float | None]
+    combined: list[float | None] = field(default_factory=list)
 
     @classmethod
     def of(cls, items: Sequence[RawItem]) -> ItemMargins:
         rate: list[float | None] = []
         duration: list[float | None] = []
+        combined: list[float | None] = []
+        add_rate, add_duration, add_combined = rate.append, duration.append, combined.append
         log10 = math.log10
         r_lo, r_hi, d_lo, d_hi = _RATE_LO, _RATE_HI, _DUR_LO, _DUR_HI
+        log1000 = _LOG1000
         for item in items:
             length = item.end - item.start
             if length <= 0:
-                rate.append(None)
-                duration.append(None)
+                add_rate(None)
+                add_duration(None)
+                add_combined(None)
                 continue
             x = log10(length)
-            y = x - _LOG1000
-            duration.append((d_lo - x if x < d_lo else (x - d_hi if x > d_hi else 0.0))
-                            - (d_lo - y if y < d_lo else (y - d_hi if y > d_hi else 0.0)))
+            y = x - log1000
+            d = ((d_lo - x if x < d_lo else (x - d_hi if x > d_hi else 0.0))
+                 - (d_lo - y if y < d_lo else (y - d_hi if y > d_hi else 0.0)))
+            add_duration(d)
+            d = -2.0 if d < -2.0 else (2.0 if d > 2.0 else d)
             chars = len(item.text.strip())
             if not chars:
-                rate.append(None)
+                add_rate(None)
+                add_combined(d)
                 continue
             x = log10(chars) - x
-            y = x + _LOG1000
-            rate.append((r_lo - x if x < r_lo else (x - r_hi if x > r_hi else 0.0))
-                        - (r_lo - y if y < r_lo else (y - r_hi if y > r_hi else 0.0)))
-        return cls(rate, duration)
+            y = x + log1000
+            r = ((r_lo - x if x < r_lo else (x - r_hi if x > r_hi else 0.0))
+                 - (r_lo - y if y < r_lo else (y - r_hi if y > r_hi else 0.0)))
+            add_rate(r)
+            add_combined(d + (-2.0 if r < -2.0 else (2.0 if r > 2.0 else r)))
+        return cls(rate, duration, combined)
 
 
 def _fmt(value: float) -> str:
@@ -348,13 +360,10 @@ def find_foreign_items(items: Sequence[RawItem], unit: Unit,
     other = _FACTOR["ms" if unit == "s" else "s"]
     tolerance = 10_000.0
     margins = margins or ItemMargins.of(items)
-    candidates: list[tuple[int, float]] = []
-    for position, (rate, duration) in enumerate(zip(margins.rate, margins.duration, strict=True)):
-        if duration is None:
-            continue
-        margin = max(-2.0, min(2.0, duration)) + (0.0 if rate is None else max(-2.0, min(2.0, rate)))
-        if sign * margin >= 1.0:
-            candidates.append((position, margin))
+    if sign > 0:
+        candidates = [(p, m) for p, m in enumerate(margins.combined) if m is not None and m >= 1.0]
+    else:
+        candidates = [(p, m) for p, m in enumerate(margins.combined) if m is not None and m <= -1.0]
     if not candidates:
         return []
     # Neighbours are read with the repairs found so far, so a run of several foreign items
