@@ -83,18 +83,23 @@ def _build_items(value: Any, source: str, where: str) -> list[RawItem]:
     items: list[RawItem] = []
     append = items.append
     low, high = MIN_NEGATIVE, MAX_VALUE
+    new, dict_type, float_type, int_type, str_type = tuple.__new__, dict, float, int, str
     for index, entry in enumerate(value):
         # Fast path, the shape of nearly every item: numbers in range, text, a speaker or
         # none, no voices. Anything else (missing keys, strings, NaN...) takes the full
         # path below, which names the problem.
-        if type(entry) is dict and "voices" not in entry:
-            start, end, text = entry.get("start"), entry.get("end"), entry.get("text")
-            speaker = entry.get("speaker")
-            if ((type(start) is float or type(start) is int) and (type(end) is float or type(end) is int)
-                    and type(text) is str and (speaker is None or type(speaker) is str)
-                    and low <= start <= high and low <= end <= high):
-                append(RawItem(float(start), float(end), text, (speaker.strip() or None) if speaker else None,
-                               index))
+        if type(entry) is dict_type:
+            start: Any = entry.get("start")
+            end: Any = entry.get("end")
+            text, speaker = entry.get("text"), entry.get("speaker")
+            kind, end_kind = type(start), type(end)
+            if ((kind is float_type or kind is int_type) and (end_kind is float_type or end_kind is int_type)
+                    and type(text) is str_type and (speaker is None or type(speaker) is str_type)
+                    and low <= start <= high and low <= end <= high and "voices" not in entry):
+                # tuple.__new__ skips the named tuple's Python-level __new__: same object.
+                append(new(RawItem, (start if kind is float_type else float(start),
+                                     end if end_kind is float_type else float(end), text,
+                                     (speaker.strip() or None) if speaker else None, index, ())))
                 continue
         at = f"{where}[{index}]"
         if not isinstance(entry, dict):
