@@ -5,10 +5,12 @@ and a failed write leaves the old file (or nothing) in place."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import tempfile
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError
@@ -131,17 +133,116 @@ def write_text_set(texts: Mapping[PathLike, str]) -> list[Path]:
     return write_file_set({path: text.encode("utf-8") for path, text in texts.items()})
 
 
-def write_file_set(files: Mapping[PathLike, bytes]) -> list[Path]:
-    """Write several files as one set: every file goes to its temporary sibling first and
-    the renames happen only once all are written, so a failure (a target that is a
-    directory, a full disk) leaves none of the set changed rather than some of it."""
-    targets = [Path(path) for path in files]
-    for target in targets:
+def write_file_set(files: Mapping[PathLike, bytes | str]) -> list[Path]:
+    """Write several files as one set (see :class:`FileSet`): a failure (a target that is
+    a directory, a full disk) leaves none of the set changed rather than some of it."""
+    with FileSet() as file_set:
+        for path, data in files.items():
+            file_set.add(path, data)
+    return file_set.paths
+
+
+#: Text is encoded and written this many characters at a time, so a 150 MB document never
+#: exists as bytes all at once beside its text.
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A file of a set: where it goes, its size in bytes, and its sha256 when asked for."""
+
+    path: Path
+    size: int
+    sha256: str | None = None
+
+
+class FileSet:
+    """Files written as one set, all or nothing.
+
+    :meth:`add` writes each file to a temporary sibling of its target at once (so a big
+    set never has to be held in memory); when the ``with`` block ends without an error,
+    every temporary file is renamed over its target; when it ends with one, every
+    temporary file is deleted and no target is touched. Text is written as UTF-8 with its
+    newlines exactly as given."""
+
+    def __init__(self, *, hash_files: bool = False) -> None:
+        self._hash = hash_files
+        self._temps: dict[Path, Path] = {}
+        self.written: list[Written] = []
+
+    @property
+    def paths(self) -> list[Path]:
+        return [written.path for written in self.written]
+
+    def __enter__(self) -> FileSet:
+        return self
+
+    def add(self, path: PathLike, data: bytes | str) -> Written:
+        target = Path(path)
+        if target in self._temps:
+            raise ValueError(f"{target} is already in this set")
         if target.is_dir():
             raise OutputError(f"{target}: cannot write: Is a directory")
-    with contextlib.ExitStack() as stack:
-        for target, data in zip(targets, files.values(), strict=True):
-            tmp = stack.enter_context(atomic_path(target))
+        tmp = _temporary_for(target)
+        self._temps[target] = tmp
+        digest = hashlib.sha256() if self._hash else None
+        size = 0
+        try:
             with open(tmp, "wb") as handle:
-                handle.write(data)
-    return targets
+                if isinstance(data, str):
+                    for start in range(0, len(data), _CHUNK):
+                        chunk = data[start:start + _CHUNK].encode("utf-8")
+                        handle.write(chunk)
+                        size += len(chunk)
+                        if digest is not None:
+                            digest.update(chunk)
+                else:
+                    handle.write(data)
+                    size = len(data)
+                    if digest is not None:
+                        digest.update(data)
+        except OSError as exc:
+            raise OutputError.cannot_write(target, exc) from exc
+        written = Written(target, size, digest.hexdigest() if digest is not None else None)
+        self.written.append(written)
+        return written
+
+    def discard(self, path: PathLike) -> None:
+        """Leave ``path`` out of the set (its temporary file is deleted)."""
+        target = Path(path)
+        tmp = self._temps.pop(target, None)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        self.written = [w for w in self.written if w.path != target]
+
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        if exc is None:
+            try:
+                for target, tmp in self._temps.items():
+                    os.replace(tmp, target)
+            except OSError as error:
+                self._clean()
+                raise OutputError.cannot_write(target, error) from error
+            self._temps.clear()
+        else:
+            self._clean()
+
+    def _clean(self) -> None:
+        for tmp in self._temps.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        self._temps.clear()
+
+
+def _temporary_for(target: Path) -> Path:
+    """A new temporary file of our naming beside ``target``, with the mode a finished
+    output gets."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.{TEMP_MARK}", suffix=".part", dir=target.parent)
+        os.close(fd)
+        os.chmod(name, _FILE_MODE)
+    except OSError as exc:
+        raise OutputError.cannot_write(target, exc) from exc
+    return Path(name)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DubsubsError
+from .errors import DubsubsError, InputError
 from .formats import (
     DEFAULT_READ,
     ReadOptions,
@@ -30,7 +30,7 @@ from .formats import (
 from .languages import known_primary_languages, to_tag
 from .model import RawTranscript, Transcript
 from .normalize import Report, UnitsOption, normalize
-from .output import write_file_set
+from .output import FileSet
 from .style.presets import Preset
 
 if TYPE_CHECKING:
@@ -138,16 +138,35 @@ def render_outputs(transcript: Transcript, stem: str, formats: Sequence[str] | N
     return Rendered(files, tuple(notes))
 
 
+def write_into(files: FileSet, transcript: Transcript, directory: str | os.PathLike[str], stem: str,
+               formats: Sequence[str] | None = None, options: Mapping[str, Any] | None = None,
+               preset: Preset | None = None) -> tuple[str, ...]:
+    """Render each format and add its file to ``files`` at once, one format at a time, so
+    only one rendered document is in memory; return the writers' notes. The set stays all
+    or nothing (see :class:`~dubsubs.output.FileSet`)."""
+    check_stem(stem)
+    formats = list(formats or default_formats())
+    chosen = writer_options(formats, options, preset)
+    folder = Path(directory)
+    notes: list[str] = []
+    for fmt in formats:
+        data, said = get_writer(fmt).render_file(transcript, chosen[fmt])
+        files.add(folder / output_name(stem, fmt), data)
+        del data  # before the next format is rendered
+        notes.extend(note if note.startswith((f"{fmt} ", f"{fmt}:")) else f"{fmt}: {note}" for note in said)
+    return tuple(notes)
+
+
 def write_outputs(transcript: Transcript, directory: str | os.PathLike[str], stem: str,
                   formats: Sequence[str] | None = None,
                   options: Mapping[str, Any] | None = None,
                   preset: Preset | None = None) -> list[Path]:
     """Write ``stem.<ext>`` for each format into ``directory`` as one set (all or nothing,
-    see :func:`dubsubs.output.write_file_set`); return the paths. ``stem`` must be a plain
-    file name (:func:`check_stem`)."""
-    rendered = render_outputs(transcript, stem, formats, options, preset)
-    folder = Path(directory)
-    return write_file_set({folder / name: data for name, data in rendered.files.items()})
+    see :class:`dubsubs.output.FileSet`); return the paths. ``stem`` must be a plain file
+    name (:func:`check_stem`)."""
+    with FileSet() as files:
+        write_into(files, transcript, directory, stem, formats, options, preset)
+    return files.paths
 
 
 def fit_to_preset(transcript: Transcript,
@@ -174,14 +193,16 @@ def summary_line(report: Report, style: StyleReport | None) -> str:
 
 @dataclass(frozen=True)
 class Converted:
-    """One transcript converted: where it came from, what was written, what was done."""
+    """One transcript converted: which (``label``, as :meth:`RawTranscript.describe` names
+    it), what was written, what was done."""
 
-    raw: RawTranscript
+    label: str
     transcript: Transcript
     report: Report
     paths: tuple[Path, ...]
     style: StyleReport | None = None
     notes: tuple[str, ...] = ()  # what the writers had to change, one line each
+    stem: str = ""  # the files' common name: paths are stem + each format's extension
 
     def summary(self) -> str:
         return summary_line(self.report, self.style)
@@ -193,13 +214,58 @@ def convert_raw(raw: RawTranscript, directory: str | os.PathLike[str], stem: str
                 options: Mapping[str, Any] | None = None,
                 preset: Preset | None = None) -> Converted:
     """Normalise one raw transcript, fit it to ``preset`` (if any, other than ``none``),
-    and write every format."""
+    and write every format as one set."""
     transcript, report = normalize(raw, units, media_duration_ms)
+    return _finish(raw.describe(), transcript, report, directory, stem, formats, options, preset)
+
+
+def _finish(label: str, transcript: Transcript, report: Report, directory: str | os.PathLike[str],
+            stem: str, formats: Sequence[str] | None, options: Mapping[str, Any] | None,
+            preset: Preset | None) -> Converted:
     transcript, style = fit_to_preset(transcript, preset)
-    rendered = render_outputs(transcript, stem, formats, options, preset)
-    folder = Path(directory)
-    paths = write_file_set({folder / name: data for name, data in rendered.files.items()})
-    return Converted(raw, transcript, report, tuple(paths), style, rendered.notes)
+    with FileSet() as files:
+        notes = write_into(files, transcript, directory, stem, formats, options, preset)
+    return Converted(label, transcript, report, tuple(files.paths), style, notes, stem)
+
+
+def convert_file(path: str | os.PathLike[str], directory: str | os.PathLike[str], base: str,
+                 formats: Sequence[str] | None = None, units: UnitsOption = "auto",
+                 media_duration_ms: float | None = None, options: Mapping[str, Any] | None = None,
+                 preset: Preset | None = None, read_options: ReadOptions = DEFAULT_READ,
+                 taken: dict[str, str] | None = None) -> Iterator[Converted | DubsubsError]:
+    """Convert every transcript in the file at ``path``: one :class:`Converted` per
+    transcript written, one error per transcript that was not (the others still are).
+    Outputs are named ``base`` (``base.<key>`` for a file holding several); ``taken`` maps
+    output names already used (by earlier files) to what used them, and a name used twice
+    is an error rather than an overwrite.
+
+    Each transcript's raw items are let go once normalised, before its files are
+    rendered: a file of a million items needs them and its cues, never both."""
+    taken = {} if taken is None else taken
+    parts = read_parts(path, read_options)
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        if not isinstance(part, RawTranscript):
+            yield part
+            continue
+        name, label = output_stem(base, part), part.describe()
+        if name in taken:
+            yield DubsubsError(f"{label}: output name {name!r} is already taken by {taken[name]}; "
+                               "rename one of the inputs")
+            continue
+        try:
+            transcript, report = normalize(part, units, media_duration_ms)
+            del part
+            done = _finish(label, transcript, report, directory, name, formats, options, preset)
+        except InputError as error:  # names its source already
+            yield error
+            continue
+        except DubsubsError as error:  # an option or output problem: say which transcript
+            yield DubsubsError(f"{label}: {error}")
+            continue
+        taken[name] = label
+        yield done
 
 
 # --------------------------------------------------------------------------- check

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import DubsubsError, InputError
-from ..formats import ReadOptions, read_parts, strip_suffix
-from ..model import RawTranscript
-from ..pipeline import convert_raw, output_stem
+from ..errors import InputError
+from ..formats import ReadOptions, strip_suffix
+from ..pipeline import Converted, convert_file
 from ..style import Preset
 from ._common import encoding_option, error_line, formats_option, units_option
 from ._style_options import style_options
@@ -61,36 +60,19 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
             error_line(str(InputError("cannot read a duration from this file", source=media)))
             raise SystemExit(1)
     failed = 0
-    used: dict[str, str] = {}
+    taken: dict[str, str] = {}
     for path in inputs:
         stem = _stem(path)
-        for part in read_parts(path, read_options):
-            if not isinstance(part, RawTranscript):
-                error_line(str(part))
+        for done in convert_file(path, output_dir, stem, formats, units,  # type: ignore[arg-type]
+                                 media_duration_ms=media_ms, preset=preset, read_options=read_options,
+                                 taken=taken):
+            if not isinstance(done, Converted):
+                error_line(str(done))
                 failed += 1
                 continue
-            name = output_stem(stem, part)
-            label = part.describe()
-            if name in used:
-                error_line(f"{label}: output name {name!r} is already taken by {used[name]}; "
-                           "rename one of the inputs")
-                failed += 1
-                continue
-            try:
-                done = convert_raw(part, output_dir, name, formats, units,  # type: ignore[arg-type]
-                                   media_duration_ms=media_ms, preset=preset)
-            except InputError as error:  # names its source already
-                error_line(str(error))
-                failed += 1
-                continue
-            except DubsubsError as error:  # an option or output problem: say which input
-                error_line(f"{label}: {error}")
-                failed += 1
-                continue
-            used[name] = label
             if not quiet:
-                exts = ",".join(p.suffix.lstrip(".") for p in done.paths)
-                click.echo(f"{label} -> {Path(output_dir) / name}.{{{exts}}}: {done.summary()}")
+                exts = ",".join(p.name[len(done.stem) + 1:] for p in done.paths)
+                click.echo(f"{done.label} -> {Path(output_dir) / done.stem}.{{{exts}}}: {done.summary()}")
                 shown = done.notes if verbose else done.notes[:MAX_NOTES]
                 for note in shown:  # what a writer had to change (SCC, STL): never silent
                     click.echo(f"  {note}")

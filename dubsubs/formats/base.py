@@ -133,13 +133,23 @@ class Format(Generic[OptionsT]):
             return self.dumps_bytes(transcript, self._resolve(transcript, options, values))
         return self.render(transcript, options, **values).encode("utf-8")
 
+    def render_file(self, transcript: Transcript, options: OptionsT | None = None,
+                    **values: Any) -> tuple[str | bytes, tuple[str, ...]]:
+        """The file as the writer makes it (text, or bytes for a binary format) and what
+        the writer had to change to write it (empty for most formats)."""
+        resolved = self._resolve(transcript, options, values)
+        if self.encode is not None:
+            return self.encode(transcript, resolved)
+        if self.dumps is not None:
+            return self.dumps(transcript, resolved), ()
+        if self.dumps_bytes is not None:
+            return self.dumps_bytes(transcript, resolved), ()
+        raise OptionError(f"dubsubs cannot write {self.name}")
+
     def render_with_notes(self, transcript: Transcript, options: OptionsT | None = None,
                           **values: Any) -> tuple[bytes, tuple[str, ...]]:
-        """The file's bytes and what the writer had to change to write it (empty for most
-        formats)."""
-        if self.encode is None:
-            return self.render_bytes(transcript, options, **values), ()
-        data, notes = self.encode(transcript, self._resolve(transcript, options, values))
+        """:meth:`render_file` with text encoded as UTF-8."""
+        data, notes = self.render_file(transcript, options, **values)
         return (data.encode("utf-8") if isinstance(data, str) else data), notes
 
     def _resolve(self, transcript: Transcript, options: OptionsT | None, values: dict[str, Any]) -> OptionsT:
