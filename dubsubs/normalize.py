@@ -38,6 +38,8 @@ from .model import (
     Cue,
     RawItem,
     RawTranscript,
+    Script,
+    ScriptEvent,
     Transcript,
     Unit,
     UnitsDecision,
@@ -568,9 +570,40 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
     if not cues:
         warnings.append("no cue with text: the transcript is empty")
 
+    script = _script(raw.extra.get("script"), [entry[4] for entry in staged], raw, warnings)
     report = Report(decision=decision, evidence=tuple(evidence), repairs=tuple(repairs),
                     warnings=tuple(warnings), items_in=len(source_items), cues_out=len(cues),
                     notes=tuple(notes))
     transcript = Transcript(tuple(cues), run_id=run_id or raw.run_id,
-                            language=language or raw.language, units=decision)
+                            language=language or raw.language, units=decision, script=script)
     return transcript, report
+
+
+def _script(data: object, indices: list[int], raw: RawTranscript, warnings: list[str]) -> Script | None:
+    """The script facts a reader found (``extra["script"]``, the shape dubsubs' JSON
+    writes: ``{"type", "represents", "langSrc", "events": [one per item, or null]}``), its
+    events following the items to the cues they became. A shape that does not fit is
+    left out with one warning, never half kept."""
+    if data is None:
+        return None
+    try:
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
+        listed = data.get("events", [])
+        if not isinstance(listed, list) or len(listed) != len(raw.items):
+            raise ValueError(f"{len(listed) if isinstance(listed, list) else 'no'} events "
+                             f"for {len(raw.items)} items")
+        events: list[ScriptEvent | None] = []
+        for entry in listed:
+            if entry is None:
+                events.append(None)
+            elif isinstance(entry, dict):
+                events.append(ScriptEvent(entry.get("id"), entry.get("onScreen"), entry.get("represents")))
+            else:
+                raise TypeError("an event is not an object")
+        positions = {item.index: number for number, item in enumerate(raw.items)}
+        return Script(tuple(events[positions[index]] for index in indices),
+                      data.get("type"), data.get("represents"), data.get("langSrc"))
+    except (TypeError, ValueError, KeyError) as error:
+        warnings.append(f"script metadata left out: {error}")
+        return None

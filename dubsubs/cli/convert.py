@@ -10,9 +10,16 @@ from ..errors import DubsubsError, InputError
 from ..formats import ReadOptions, read_parts, strip_suffix
 from ..media import probe_duration_ms
 from ..model import RawTranscript
-from ..pipeline import convert_raw, output_stem
+from ..pipeline import convert_raw, output_stem, settings_options
 from ..style import Preset
-from ._common import encoding_option, error_line, formats_option, units_option
+from ._common import (
+    encoding_option,
+    error_line,
+    formats_option,
+    units_option,
+    writer_settings,
+    writer_settings_options,
+)
 from ._style_options import style_options
 
 
@@ -38,6 +45,7 @@ MAX_NOTES = 10
 @click.option("-v", "--verbose", is_flag=True, help="Print the full timing report for each input.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @style_options
+@writer_settings_options(per_input=True)
 def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units: str,
             read_options: ReadOptions, media: str | None, verbose: bool, quiet: bool,
             preset: Preset) -> None:
@@ -52,6 +60,9 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
     (netflix, bbc, ...) long items are split and timed to that delivery spec; the JSON output
     keeps the original dialogue. A bad input gets one error line; the others are still
     converted, and the exit status is 1.
+
+    `-f dapt` writes a W3C DAPT dubbing script (`episode3.dapt.ttml`); with --source
+    original.srt each script event holds the original line beside the dub's.
     """
     media_ms: int | None = None
     if media is not None:
@@ -59,6 +70,11 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
         if media_ms is None:
             error_line(str(InputError("cannot read a duration from this file", source=media)))
             raise SystemExit(1)
+    try:
+        options = settings_options(formats, writer_settings(), preset, read_options)
+    except DubsubsError as error:
+        error_line(str(error))
+        raise SystemExit(1) from None
     failed = 0
     used: dict[str, str] = {}
     for path in inputs:
@@ -77,7 +93,7 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
                 continue
             try:
                 done = convert_raw(part, output_dir, name, formats, units,  # type: ignore[arg-type]
-                                   media_duration_ms=media_ms, preset=preset)
+                                   media_duration_ms=media_ms, options=options, preset=preset)
             except InputError as error:  # names its source already
                 error_line(str(error))
                 failed += 1
@@ -88,7 +104,8 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
                 continue
             used[name] = label
             if not quiet:
-                exts = ",".join(p.suffix.lstrip(".") for p in done.paths)
+                # The whole extension a format owns: "dapt.ttml", not "ttml".
+                exts = ",".join(p.name[len(name):].lstrip(".") for p in done.paths)
                 click.echo(f"{label} -> {Path(output_dir) / name}.{{{exts}}}: {done.summary()}")
                 shown = done.notes if verbose else done.notes[:MAX_NOTES]
                 for note in shown:  # what a writer had to change (SCC, STL): never silent

@@ -11,7 +11,14 @@ import click
 from ..style import Preset
 from ..wording import printable
 from ._api import api_options, open_client
-from ._common import error_line, errors_exit, formats_option, units_option
+from ._common import (
+    error_line,
+    errors_exit,
+    formats_option,
+    units_option,
+    writer_settings,
+    writer_settings_options,
+)
 from ._style_options import style_options
 
 if TYPE_CHECKING:
@@ -84,6 +91,7 @@ def _report(outcome: RunOutcome, quiet: bool) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only; no progress.")
 @api_options
 @style_options
+@writer_settings_options(per_input=False)
 def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, formats: list[str],
           units: str, no_media: bool, no_review: bool, jobs: int, quiet: bool, api_key: str | None,
           base_url: str | None, sandbox: bool, preset: Preset) -> None:
@@ -104,6 +112,7 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
     """
     from ..camb.client import unique_run_ids
     from ..camb.fetch import FetchOptions, fetch_runs, read_ids_file  # requests: slow to import
+    from ..pipeline import settings_options
 
     with errors_exit():
         given = list(run_ids) + (read_ids_file(ids_file) if ids_file else [])
@@ -113,6 +122,7 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
         options = FetchOptions(
             formats=tuple(formats), units=units, media=not no_media, jobs=jobs,  # type: ignore[arg-type]
             preset=preset, review=not no_review,
+            writer_options=settings_options(formats, writer_settings(), preset),
         )
         terminal = not quiet and sys.stderr.isatty()
 
