@@ -237,7 +237,7 @@ def _content(text: str) -> tuple[str, bool]:
     """A text as ``p``/``span`` content, and whether it needs ``xml:space="preserve"`` to
     read back as itself. Every line break becomes ``<br/>`` (rule 1 of ``_text``) and
     what XML cannot carry becomes U+FFFD (rule 2); nothing else changes."""
-    if is_clean_line(text):
+    if is_clean_line(text) and "  " not in text:
         return escape_markup(text), False
     lines = text.translate(CONTROL_TABLE).splitlines() or [""]
     return "<br/>".join(escape_markup(line) for line in lines), any(map(_needs_preserve, lines))
