@@ -172,6 +172,7 @@ def _documents() -> dict[str, str]:
         "original": dumps(DUB, DaptOptions(script_type="originalTranscript")),
         "empty": dumps(Transcript((), language="fr"), DaptOptions()),
         "no-speakers": dumps(Transcript((Cue(0, 10, "a"),), language="de"), DaptOptions(source_language="en")),
+        "copyright": dumps(DUB, DaptOptions(copyright="© 2026 <Studio> & co")),
     }
 
 
@@ -486,6 +487,20 @@ def test_dapt_dapt_keeps_events_characters_and_languages(dub: Transcript, origin
 
 
 # --------------------------------------------------------------------------- commands
+
+
+def test_copyright_goes_in_the_head_of_ttml_and_dapt(tmp_path: Path) -> None:
+    root = ElementTree.fromstring(_documents()["copyright"])
+    assert root.findtext(f"{TT}head/{TTM}copyright") == "© 2026 <Studio> & co"
+    with pytest.raises(OptionError, match="copyright"):
+        DaptOptions(copyright="two\nlines")
+    dub = tmp_path / "dub.json"
+    dub.write_text(export(DUB, "json"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", str(dub), "-o", str(tmp_path), "-f", "dapt,ttml",
+                                       "--copyright", "© Example"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for name in ("dub.dapt.ttml", "dub.ttml"):
+        assert ElementTree.parse(tmp_path / name).getroot().findtext(f"{TT}head/{TTM}copyright") == "© Example"
 
 
 def test_convert_with_source_and_options(tmp_path: Path) -> None:

@@ -107,8 +107,12 @@ class DaptOptions:
     language: str | None = None
     source: Transcript | None = None
     source_language: str | None = None
+    copyright: str | None = None
 
     def __post_init__(self) -> None:
+        text = self.copyright
+        if text is not None and (not isinstance(text, str) or not text.strip() or not text.isprintable()):
+            raise OptionError(f"dapt option copyright={text!r} must be one line of printable text")
         if self.script_type is not None and self.script_type not in SCRIPT_TYPES:
             raise OptionError(f"dapt option script_type={self.script_type!r}: choose from "
                               f"{', '.join(SCRIPT_TYPES)}")
@@ -311,8 +315,14 @@ def dumps(transcript: Transcript, options: DaptOptions) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<tt xmlns="{TT}" xmlns:ttp="{TTP}" xmlns:ttm="{TTM}" xmlns:daptm="{NS_DAPTM}"{root}>\n'
     ]
+    # A head even with nothing in it: DAPT asks for one only with characters, but
+    # validators (the BBC's) expect it always.
+    parts.append("  <head>\n")
+    if options.copyright is not None:
+        parts.append(f"    <ttm:copyright>{escape_markup(options.copyright)}</ttm:copyright>\n")
     if head_lines:
-        parts += ["  <head>\n    <metadata>\n", *head_lines, "    </metadata>\n  </head>\n"]
+        parts += ["    <metadata>\n", *head_lines, "    </metadata>\n"]
+    parts.append("  </head>\n")
     if body:
         parts += ["  <body>\n", *body, "  </body>\n"]
     parts.append("</tt>\n")
