@@ -380,6 +380,13 @@ def test_broken_rules_that_matter_get_one_line() -> None:
         _read(_doc('xml:lang="en" daptm:scriptType="asRecorded"',
                    '<div xml:id="a" begin="1s" end="2s"><p>Hi</p></div><div xml:id="b" begin="3s"><p>Ho</p></div>'))
     assert "\n" not in str(caught.value)
+    with pytest.raises(InputError, match="script event 'a' has text with no end time"):
+        _read(_doc('xml:lang="en" daptm:scriptType="originalTranscript"', '<div xml:id="a"><p>Untimed</p></div>'))
+    # Text without an end, but a later time in the document: ended there, and said so.
+    (raw,) = _read(_doc('xml:lang="en" daptm:scriptType="asRecorded"',
+                        '<div xml:id="a" begin="1s"><p>Hi</p></div><div xml:id="b" begin="3s" end="5s"><p>Ho</p></div>'))
+    assert [(i.start, i.end) for i in raw.items] == [(1000, 5000), (3000, 5000)]
+    assert any("no end time (first: a)" in w for w in raw.warnings)
 
 
 def test_timing_is_inherited_per_ttml2_and_events_found_per_dapt() -> None:

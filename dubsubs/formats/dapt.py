@@ -45,9 +45,11 @@ characters' names (``ttm:name type="alias"``, else ``full``, else the first name
 the id), never their ids. One transcript is given per language present
 (``key=(language,)``), each item with its event's ``xml:id``, ``daptm:onScreen`` and
 computed ``daptm:represents`` in ``RawTranscript.extra["script"]``, which dubsubs' JSON
-keeps. A document without ``daptm:scriptType`` or ``xml:lang`` on ``tt``, with a script
-type DAPT does not define, or with an event whose text has no end time anywhere up the
-tree, is refused with one line naming it; lesser departures from DAPT (no content
+keeps. Text with no end time anywhere up the tree ends at the latest time the document
+names, with a warning. A document without ``daptm:scriptType`` or ``xml:lang`` on ``tt``,
+with a script type DAPT does not define, or with an event whose text has no end time and
+nothing later to end it (an untimed script cannot become subtitles), is refused with one
+line naming it; lesser departures from DAPT (no content
 profile, another time base, an event without ``daptm:represents``, a ``div`` that is not
 an event but holds text) are listed in ``RawTranscript.warnings``.
 """
@@ -495,6 +497,7 @@ def _dapt(data: bytes, source: str, options: ReadOptions) -> list[RawTranscript]
 
     by_language: dict[str, tuple[list[RawItem], list[dict[str, Any] | None], list[str]]] = {}
     empty: list[Any] = []
+    open_ended: list[str] = []
     for div in divs:
         ident = div.get(_ID_ATTR)
         on_screen = div.get(f"{_DAPTM}onScreen")
@@ -509,10 +512,17 @@ def _dapt(data: bytes, source: str, options: ReadOptions) -> list[RawTranscript]
             paragraph = paragraphs.get(p)
             if paragraph is None:
                 continue  # never shown: the timeline lists its text as hidden
-            if paragraph.end is None:
-                raise InputError(f"script event {ident!r} has text with no end time (no end or dur on "
-                                 "it or on anything containing it): DAPT script events need times",
-                                 source=source, where=f"line {p.sourceline}")
+            end = paragraph.end
+            if end is None:
+                # As the TTML reader does: to the latest time the document names, if any.
+                last = found.last_time
+                if last is None or last <= paragraph.begin:
+                    raise InputError(f"script event {ident!r} has text with no end time (no end or dur on "
+                                     "it or on anything containing it, and nothing later in the document): "
+                                     "subtitles need script events with times", source=source,
+                                     where=f"line {p.sourceline}")
+                end = last
+                open_ended.append(ident)
             said = _voices(paragraph.runs, names)
             if not said:
                 continue
@@ -522,10 +532,13 @@ def _dapt(data: bytes, source: str, options: ReadOptions) -> list[RawTranscript]
                                 "(DAPT requires one on every event)")
             lang = (paragraph.lang or language).strip() or "und"
             items, events, sources = by_language.setdefault(lang, ([], [], []))
-            items.append(_item(float(to_ms(paragraph.begin)), float(to_ms(paragraph.end)), said, len(items)))
+            items.append(_item(float(to_ms(paragraph.begin)), float(to_ms(end)), said, len(items)))
             events.append({"id": ident, "onScreen": on_screen.strip() if on_screen else None,
                            "represents": represents or None})
             sources.append((_inherited(p, f"{_DAPTM}langSrc") or "").strip())
+    if open_ended:
+        warnings.append(f"{len(open_ended)} script event(s) with no end time (first: {open_ended[0]}) end at "
+                        "the document's latest time")
     if empty:
         warnings.append(f"line {empty[0].sourceline}: {len(empty)} script event(s) hold no text, "
                         "so nothing of them is converted")
