@@ -157,13 +157,66 @@ class UnitsDecision:
 _START = operator.attrgetter("start_ms")
 
 
+#: ``daptm:onScreen`` values: where the subject of a script event is (DAPT).
+ON_SCREEN = ("ON", "OFF", "ON_OFF", "OFF_ON")
+#: ``daptm:scriptType`` values (DAPT).
+SCRIPT_TYPES = ("originalTranscript", "translatedTranscript", "preRecording", "asRecorded")
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptEvent:
+    """What a dubbing script says of one event beyond its time, speaker and text: its
+    identifier, where its subject is (``on_screen``, one of :data:`ON_SCREEN`) and what it
+    represents (``represents``, a DAPT content descriptor such as ``audio.dialogue``).
+    Each is ``None`` when the script does not say."""
+
+    id: str | None = None
+    on_screen: str | None = None
+    represents: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("id", "represents"):
+            value = getattr(self, name)
+            if value is not None and (type(value) is not str or not value):
+                raise TypeError(f"script event {name} must be a non-empty str or None, got {value!r}")
+        if self.on_screen is not None and self.on_screen not in ON_SCREEN:
+            raise ValueError(f"script event on_screen must be one of {', '.join(ON_SCREEN)}, "
+                             f"got {self.on_screen!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """A transcript's dubbing-script facts (from DAPT): the script type (one of
+    :data:`SCRIPT_TYPES`), what the script represents (``audio.dialogue``...), the language
+    its text was translated from (``lang_src``) and one :class:`ScriptEvent` (or ``None``)
+    per dialogue item: per item of ``Transcript.dialogue`` when it is kept, else per cue."""
+
+    events: tuple[ScriptEvent | None, ...]
+    script_type: str | None = None
+    represents: str | None = None
+    lang_src: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.events, tuple) or not all(
+                event is None or isinstance(event, ScriptEvent) for event in self.events):
+            raise TypeError("script events must be a tuple of ScriptEvent or None")
+        if self.script_type is not None and self.script_type not in SCRIPT_TYPES:
+            raise ValueError(f"script type must be one of {', '.join(SCRIPT_TYPES)}, "
+                             f"got {self.script_type!r}")
+        for name in ("represents", "lang_src"):
+            value = getattr(self, name)
+            if value is not None and type(value) is not str:
+                raise TypeError(f"script {name} must be a str or None, got {type(value).__name__}")
+
+
 @dataclass(frozen=True, slots=True)
 class Transcript:
     """Cues ordered by start time, with what is known of their origin.
 
     ``language`` is a BCP-47 tag (``"es-ES"``) when known. ``dialogue`` keeps the
     unsegmented original items when cues were split for a delivery spec, so that nothing of
-    the source is lost.
+    the source is lost. ``script`` holds what a dubbing script (DAPT) says beyond the cues,
+    one event per dialogue item (``dialogue`` when kept, else ``cues``): checked here.
     """
 
     cues: tuple[Cue, ...]
@@ -171,6 +224,7 @@ class Transcript:
     language: str | None = None
     units: UnitsDecision | None = None
     dialogue: tuple[Cue, ...] | None = field(default=None)
+    script: Script | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.cues, tuple):
@@ -191,6 +245,13 @@ class Transcript:
                     raise ValueError(f"cues[{index}] starts before cues[{index - 1}]: not sorted")
         if self.dialogue is not None and not isinstance(self.dialogue, tuple):
             object.__setattr__(self, "dialogue", tuple(self.dialogue))
+        if self.script is not None:
+            if not isinstance(self.script, Script):
+                raise TypeError(f"script must be a Script or None, got {type(self.script).__name__}")
+            items = self.dialogue if self.dialogue is not None else self.cues
+            if len(self.script.events) != len(items):
+                raise ValueError(f"script has {len(self.script.events)} events for "
+                                 f"{len(items)} dialogue items")
 
     def __len__(self) -> int:
         return len(self.cues)

@@ -38,6 +38,8 @@ from .model import (
     Cue,
     RawItem,
     RawTranscript,
+    Script,
+    ScriptEvent,
     Transcript,
     Unit,
     UnitsDecision,
@@ -524,8 +526,9 @@ def _clean_run(items: Sequence[RawItem], factor: float, foreign: set[int],
 
 def _repaired(raw: RawTranscript, items: Sequence[RawItem], unit: Unit, factor: float,
               other_unit: Unit, other_factor: float, foreign: set[int], repairs: list[Repair],
-              make: _MakeCue) -> list[Cue]:
-    """The cues of ``items`` with every repair made and recorded in ``repairs``."""
+              make: _MakeCue) -> tuple[list[Cue], list[int]]:
+    """The cues of ``items`` with every repair made and recorded in ``repairs``, and the
+    index of the item each cue came from."""
     staged: list[tuple[int, int, str, str | None, int, tuple[Voice, ...]]] = []
     append = staged.append
     for position, item in enumerate(items):
@@ -567,7 +570,7 @@ def _repaired(raw: RawTranscript, items: Sequence[RawItem], unit: Unit, factor: 
                 repairs.append(Repair(index, "lengthened", f"zero-length cue now lasts {end - start} ms"))
         cues.append(make(start, end, text, speaker, voices))
 
-    return cues
+    return cues, [entry[4] for entry in staged]
 
 
 def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float | None,
@@ -595,9 +598,11 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
 
     unchecked_cue = Cue._unchecked  # every invariant of Cue holds by construction here
     cues = _clean_run(source_items, factor, foreign, unchecked_cue)
-    if cues is None:  # something to repair: the full path, which reports each repair
-        cues = _repaired(raw, source_items, decision.unit, factor, other_unit, other_factor,
-                         foreign, repairs, unchecked_cue)
+    if cues is not None:
+        indices = [item.index for item in source_items]
+    else:  # something to repair: the full path, which reports each repair
+        cues, indices = _repaired(raw, source_items, decision.unit, factor, other_unit, other_factor,
+                                  foreign, repairs, unchecked_cue)
     warnings: list[str] = list(raw.warnings)  # what the reader skipped or read leniently
     starts = [cue.start_ms for cue in cues]
     ends = [cue.end_ms for cue in cues]
@@ -614,9 +619,40 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
     if not cues:
         warnings.append("no cue with text: the transcript is empty")
 
+    script = _script(raw.extra.get("script"), indices, raw, warnings)
     report = Report(decision=decision, evidence=tuple(evidence), repairs=tuple(repairs),
                     warnings=tuple(warnings), items_in=len(source_items), cues_out=len(cues),
                     notes=tuple(notes))
     transcript = Transcript(tuple(cues), run_id=run_id or raw.run_id,
-                            language=language or raw.language, units=decision)
+                            language=language or raw.language, units=decision, script=script)
     return transcript, report
+
+
+def _script(data: object, indices: list[int], raw: RawTranscript, warnings: list[str]) -> Script | None:
+    """The script facts a reader found (``extra["script"]``, the shape dubsubs' JSON
+    writes: ``{"type", "represents", "langSrc", "events": [one per item, or null]}``), its
+    events following the items to the cues they became. A shape that does not fit is
+    left out with one warning, never half kept."""
+    if data is None:
+        return None
+    try:
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
+        listed = data.get("events", [])
+        if not isinstance(listed, list) or len(listed) != len(raw.items):
+            raise ValueError(f"{len(listed) if isinstance(listed, list) else 'no'} events "
+                             f"for {len(raw.items)} items")
+        events: list[ScriptEvent | None] = []
+        for entry in listed:
+            if entry is None:
+                events.append(None)
+            elif isinstance(entry, dict):
+                events.append(ScriptEvent(entry.get("id"), entry.get("onScreen"), entry.get("represents")))
+            else:
+                raise TypeError("an event is not an object")
+        positions = {item.index: number for number, item in enumerate(raw.items)}
+        return Script(tuple(events[positions[index]] for index in indices),
+                      data.get("type"), data.get("represents"), data.get("langSrc"))
+    except (TypeError, ValueError, KeyError) as error:
+        warnings.append(f"script metadata left out: {error}")
+        return None

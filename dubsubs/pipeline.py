@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DubsubsError, InputError
+from .errors import DubsubsError, InputError, OptionError
 from .formats import (
     DEFAULT_READ,
+    WRITER_SETTINGS,
     ReadOptions,
     default_formats,
+    formats_taking,
     get_writer,
     read_parts,
     strip_suffix,
@@ -80,6 +82,54 @@ def writer_options(formats: Sequence[str], options: Mapping[str, Any] | None = N
                     given = (dataclasses.replace(given, **shared) if given is not None
                              else writer.options(**shared))
         chosen[fmt] = given
+    return chosen
+
+
+def load_transcript(path: str | os.PathLike[str], read_options: ReadOptions = DEFAULT_READ) -> Transcript:
+    """The one transcript in the file at ``path``, normalised (a file holding several, or
+    none, is an :class:`InputError`)."""
+    parts = read_parts(path, read_options)
+    for part in parts:
+        if not isinstance(part, RawTranscript):
+            raise part
+    if len(parts) != 1:
+        raise InputError(f"holds {len(parts)} transcripts; give a file with one", source=os.fspath(path))
+    transcript, _ = normalize(parts[0])  # type: ignore[arg-type]  # checked above
+    return transcript
+
+
+def settings_options(formats: Sequence[str], settings: Mapping[str, Any], preset: Preset | None = None,
+                     read_options: ReadOptions = DEFAULT_READ) -> dict[str, Any]:
+    """The options each format's writer gets (as :func:`writer_options` gives them) with
+    the writer settings a command line gave (:data:`dubsubs.formats.WRITER_SETTINGS`, by
+    field name; ``None`` means not given) set in every format that has that field. A
+    setting that names a file is read first (:func:`load_transcript`). A setting no format
+    being written takes is an :class:`OptionError` saying which formats take it."""
+    given = {name: value for name, value in settings.items() if value is not None}
+    unknown = sorted(set(given) - set(WRITER_SETTINGS))
+    if unknown:
+        raise OptionError(f"unknown writer setting(s) {', '.join(unknown)}")
+    chosen = writer_options(formats, None, preset)
+    taken: set[str] = set()
+    for fmt in formats:
+        writer = get_writer(fmt)
+        if writer.options_type is None:
+            continue
+        fields = {f.name for f in dataclasses.fields(writer.options_type)}
+        mine = {name: value for name, value in given.items() if name in fields}
+        if not mine:
+            continue
+        for name, value in list(mine.items()):
+            if WRITER_SETTINGS[name].transcript and not isinstance(value, Transcript):
+                mine[name] = given[name] = load_transcript(value, read_options)
+        taken.update(mine)
+        current = chosen[fmt]
+        chosen[fmt] = dataclasses.replace(current, **mine) if current is not None else writer.options(**mine)
+    for name in given:
+        if name not in taken:
+            users = formats_taking(name)
+            raise OptionError(f"{WRITER_SETTINGS[name].flag} is for {', '.join(users) or 'no format'}, "
+                              f"which is not being written (-f {','.join(formats)})")
     return chosen
 
 

@@ -20,7 +20,7 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +63,7 @@ class FetchOptions:
     chunk_size: int = 1 << 20
     preset: Preset | None = None  # delivery spec applied after normalising (None: as is)
     review: bool = True  # write review.html (see dubsubs.review) after the run's files
+    writer_options: Mapping[str, Any] | None = None  # format -> its writer options (else preset's/defaults)
 
 
 @dataclass(frozen=True)
@@ -423,7 +424,8 @@ def _fetch_parts(
                 part, options.units, duration_ms, run_id=str(run_id), language=part.language
             )
             transcript, style = fit_to_preset(transcript, options.preset)
-            rendered = render_outputs(transcript, stem, options.formats or (), preset=options.preset)
+            rendered = render_outputs(transcript, stem, options.formats or (), options.writer_options,
+                                      preset=options.preset)
         except DubsubsError as error:
             outcome.errors.append(_message(run_id, error, client.redact))
             continue

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import click
 
 from ..errors import ConfigurationError, DubsubsError, OptionError
-from ..formats import ReadOptions, default_formats, writable
+from ..formats import WRITER_SETTINGS, ReadOptions, default_formats, writable
 from ..wording import printable
 
 
@@ -61,6 +61,42 @@ def encoding_option(function: Any) -> Any:
         help="Code page of input text files that have no byte-order mark (e.g. cp1252, "
              "latin-1, shift_jis); default UTF-8. A byte-order mark always wins.",
     )(function)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _remember_setting(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if param.name is not None:
+        ctx.meta.setdefault(_SETTINGS_KEY, {})[param.name.removeprefix("setting_")] = value
+    return value
+
+
+_SETTINGS_KEY = "dubsubs.writer_settings"
+
+
+def writer_settings_options(*, per_input: bool) -> Callable[[F], F]:
+    """One option per registered writer setting (``--script-type``, ``--language``...),
+    each passed to the formats that take it: the command reads them with
+    :func:`writer_settings`. ``per_input=False`` leaves out those that describe one input
+    (``--source``), for commands that handle many runs."""
+
+    def decorate(function: F) -> F:
+        for entry in reversed(list(WRITER_SETTINGS.values())):
+            if entry.per_input and not per_input:
+                continue
+            kind: Any = (click.Choice(entry.choices) if entry.choices
+                         else click.Path(dir_okay=False, exists=True) if entry.transcript else str)
+            function = click.option(entry.flag, f"setting_{entry.name}", type=kind, metavar=entry.metavar,
+                                    help=entry.help, expose_value=False, callback=_remember_setting)(function)
+        return function
+
+    return decorate
+
+
+def writer_settings() -> dict[str, Any]:
+    """The writer settings given on this command line (``None``: not given)."""
+    return dict(click.get_current_context().meta.get(_SETTINGS_KEY, {}))
 
 
 def error_line(message: str) -> None:

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import OptionError
-from ..formats.ttml import TtmlOptions
+from ..formats import formats_taking, get_writer
 from ..style import PRESETS, Preset, preset_from_options
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -93,7 +93,8 @@ SETTINGS: tuple[_Setting, ...] = (
 
 _COPYRIGHT = click.option(
     "--copyright", "copyright", metavar="TEXT",
-    help="A copyright line for the TTML head (ttm:copyright); the BBC's validator warns without one.")
+    help="A copyright line for the TTML and DAPT head (ttm:copyright); the BBC's validator warns "
+         "without one.")
 
 
 def _preset_option(default_preset: str) -> Callable[[F], F]:
@@ -113,9 +114,11 @@ def _build(name: str | None, values: dict[str, Any], copyright_line: str | None 
             values["offset_ms"] = parse_offset(values["offset_ms"])
         preset: Preset = preset_from_options(name, values.pop("fps", None), **values)
         if copyright_line is not None:
-            # Into the TTML options the spec already sets (the bbc styling), or the defaults.
-            ttml = preset.options_for("ttml") or TtmlOptions()
-            preset = preset.with_writer_options("ttml", dataclasses.replace(ttml, copyright=copyright_line))
+            # Into the options the spec already sets for each format that writes one (the
+            # bbc styling for TTML), or its defaults: TTML and DAPT.
+            for fmt in formats_taking("copyright"):
+                given = preset.options_for(fmt) or get_writer(fmt).options()
+                preset = preset.with_writer_options(fmt, dataclasses.replace(given, copyright=copyright_line))
         return preset
     except OptionError as error:
         raise click.UsageError(str(error)) from None

@@ -6,11 +6,18 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
+from ..errors import DubsubsError, InputError
 from ..formats import ReadOptions, strip_suffix
-from ..pipeline import Converted, convert_file
+from ..pipeline import Converted, convert_file, settings_options
 from ..style import Preset
-from ._common import encoding_option, error_line, formats_option, units_option
+from ._common import (
+    encoding_option,
+    error_line,
+    formats_option,
+    units_option,
+    writer_settings,
+    writer_settings_options,
+)
 from ._style_options import style_options
 
 
@@ -36,6 +43,7 @@ MAX_NOTES = 10
 @click.option("-v", "--verbose", is_flag=True, help="Print the full timing report for each input.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @style_options
+@writer_settings_options(per_input=True)
 def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units: str,
             read_options: ReadOptions, media: str | None, verbose: bool, quiet: bool,
             preset: Preset) -> None:
@@ -50,6 +58,9 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
     (netflix, bbc, ...) long items are split and timed to that delivery spec; the JSON output
     keeps the original dialogue. A bad input gets one error line; the others are still
     converted, and the exit status is 1.
+
+    `-f dapt` writes a W3C DAPT dubbing script (`episode3.dapt.ttml`); with --source
+    original.srt each script event holds the original line beside the dub's.
     """
     media_ms: int | None = None
     if media is not None:
@@ -59,13 +70,18 @@ def convert(inputs: tuple[str, ...], output_dir: str, formats: list[str], units:
         if media_ms is None:
             error_line(str(InputError("cannot read a duration from this file", source=media)))
             raise SystemExit(1)
+    try:
+        options = settings_options(formats, writer_settings(), preset, read_options)
+    except DubsubsError as error:
+        error_line(str(error))
+        raise SystemExit(1) from None
     failed = 0
     taken: dict[str, str] = {}
     for path in inputs:
         stem = _stem(path)
         for done in convert_file(path, output_dir, stem, formats, units,  # type: ignore[arg-type]
-                                 media_duration_ms=media_ms, preset=preset, read_options=read_options,
-                                 taken=taken):
+                                 media_duration_ms=media_ms, options=options, preset=preset,
+                                 read_options=read_options, taken=taken):
             if not isinstance(done, Converted):
                 error_line(str(done))
                 failed += 1

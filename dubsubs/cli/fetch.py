@@ -11,7 +11,14 @@ import click
 from ..style import Preset
 from ..wording import printable
 from ._api import api_options, open_client
-from ._common import error_line, errors_exit, formats_option, units_option
+from ._common import (
+    error_line,
+    errors_exit,
+    formats_option,
+    units_option,
+    writer_settings,
+    writer_settings_options,
+)
 from ._progress import ByteProgress, stream_width
 from ._style_options import style_options
 
@@ -54,6 +61,7 @@ def _report(outcome: RunOutcome, quiet: bool) -> None:
               help="Print errors only; no progress line (drawn only when stderr is a terminal).")
 @api_options
 @style_options
+@writer_settings_options(per_input=False)
 def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, formats: list[str],
           units: str, no_media: bool, no_review: bool, jobs: int, quiet: bool, api_key: str | None,
           base_url: str | None, sandbox: bool, deadline: float, preset: Preset) -> None:
@@ -74,6 +82,7 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
     """
     from ..camb.client import unique_run_ids
     from ..camb.fetch import FetchOptions, fetch_runs, read_ids_file  # requests: slow to import
+    from ..pipeline import settings_options
 
     with errors_exit():
         given = list(run_ids) + (read_ids_file(ids_file) if ids_file else [])
@@ -83,6 +92,7 @@ def fetch(run_ids: tuple[str, ...], ids_file: str | None, output_dir: str, forma
         options = FetchOptions(
             formats=tuple(formats), units=units, media=not no_media, jobs=jobs,  # type: ignore[arg-type]
             preset=preset, review=not no_review,
+            writer_options=settings_options(formats, writer_settings(), preset),
         )
         terminal = not quiet and sys.stderr.isatty()
 

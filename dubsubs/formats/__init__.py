@@ -13,6 +13,7 @@ with), else from its first bytes (each format's ``sniff``, in registration order
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 from collections.abc import Iterator, Mapping
@@ -21,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DubsubsError, InputError, UnknownFormatError
-from ..model import RawTranscript, Transcript
-from .base import DEFAULT_READ, Format, ReadOptions
+from ..model import SCRIPT_TYPES, RawTranscript, Transcript
+from .base import DEFAULT_READ, Format, ReadOptions, WriterSetting
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,29 @@ def export_bytes(transcript: Transcript, fmt: str, options: Any = None, **values
     return get_writer(fmt).render_bytes(transcript, options, **values)
 
 
+#: Writer options a command line can set, by field name (see :class:`WriterSetting`).
+WRITER_SETTINGS: dict[str, WriterSetting] = {}
+
+
+def setting(name: str, flag: str, help: str, **details: Any) -> None:
+    """Let commands set the writer option ``name`` with ``flag``: every format being written
+    whose options have a field ``name`` gets the value. One line per setting, at the
+    bottom of this file; no command changes when one is added."""
+    if name in WRITER_SETTINGS:
+        raise ValueError(f"writer setting {name!r} is already registered")
+    WRITER_SETTINGS[name] = WriterSetting(name, flag, help, **details)
+
+
+def formats_taking(name: str) -> list[str]:
+    """The writable formats whose options have a field ``name`` (loads every writer)."""
+    found = []
+    for fmt in writable():
+        options_type = FORMATS[fmt].options_type
+        if options_type is not None and name in {f.name for f in dataclasses.fields(options_type)}:
+            found.append(fmt)
+    return found
+
+
 # --------------------------------------------------------------------------- reading
 
 
@@ -176,7 +200,9 @@ def sniff(data: bytes, name: str) -> Format[Any]:
             break
     if head[:1] == b"\x00" or head[1:2] == b"\x00":  # UTF-16 text: look at its ASCII bytes
         head = head.replace(b"\x00", b"")
-    head = head.lstrip(b" \t\r\n")[:256]
+    # 2 kB: enough for a TTML root start tag with its namespaces, where DAPT names its
+    # content profile.
+    head = head.lstrip(b" \t\r\n")[:2048]
     for fmt in FORMATS.values():
         if fmt.readable and fmt.sniff is not None and fmt.sniff(head):
             return fmt
@@ -256,16 +282,32 @@ declare("json", ".json", module="json_", default=True)
 declare("ass", ".ass", ".ssa")
 declare("scc", ".scc")
 declare("stl", ".stl")
+declare("dapt", ".dapt.ttml", module="dapt")
+
+# Writer options commands can set: one line each.
+setting("script_type", "--script-type", metavar="TYPE",
+        choices=SCRIPT_TYPES,
+        help="DAPT daptm:scriptType (default: asRecorded, a finished dub).")
+setting("language", "--language", metavar="TAG",
+        help="Language of transcripts that do not state one (BCP-47, e.g. fr), for DAPT's xml:lang.")
+setting("source_language", "--source-language", metavar="TAG",
+        help="Language the dub was translated from, for DAPT's daptm:langSrc (default: --source's).")
+setting("source", "--source", metavar="FILE", transcript=True, per_input=True,
+        help="The original-language transcript (any readable format): DAPT events carry its "
+             "text beside the dub's, paired by time.")
 
 __all__ = [
     "DEFAULT_READ",
     "FORMATS",
+    "WRITER_SETTINGS",
     "Format",
     "ReadOptions",
+    "WriterSetting",
     "declare",
     "default_formats",
     "export",
     "export_bytes",
+    "formats_taking",
     "get_format",
     "get_writer",
     "iter_bytes",
@@ -274,6 +316,7 @@ __all__ = [
     "read_file",
     "read_parts",
     "register",
+    "setting",
     "sniff",
     "strip_suffix",
     "writable",

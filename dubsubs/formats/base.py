@@ -166,6 +166,23 @@ class Format(Generic[OptionsT]):
         return options
 
 
+@dataclass(frozen=True, slots=True)
+class WriterSetting:
+    """A writer option that commands let the user set (``--script-type``): the field
+    ``name`` of the options of every format being written that has a field of that name.
+    ``transcript``: the value names a file, read into a transcript first (``--source``).
+    ``per_input``: it describes one input, so ``convert`` offers it and ``fetch``, which
+    writes many runs, does not."""
+
+    name: str
+    flag: str
+    help: str
+    metavar: str = "VALUE"
+    choices: tuple[str, ...] = ()
+    transcript: bool = False
+    per_input: bool = False
+
+
 # --------------------------------------------------------------------------- text decoding
 
 _BOMS = (

@@ -11,6 +11,15 @@
                           {"speaker": "Bob", "text": "Hello."}]}],
      "dialogue": [...]}                      # only when the transcript keeps it
 
+A transcript read from a dubbing script (DAPT) also has, before ``cues``::
+
+    "script": {"type": "asRecorded", "represents": "audio.dialogue", "langSrc": "fr",
+               "events": [{"id": "d1", "onScreen": "ON_OFF", "represents": "audio.dialogue"},
+                          null, ...]}
+
+with one entry per dialogue item (``dialogue`` when written, else ``cues``), ``null``
+for an item the script says nothing of; reading keeps it.
+
 A cue that several people speak has ``"speaker": null`` and its ``voices`` in order, so a
 reader that knows only DialogueItems still gets every word, credited to no one rather than
 to the wrong person.
@@ -43,7 +52,7 @@ from typing import Any
 from ..camb.results import dialogue_items, iter_results, loads_json
 from ..errors import InputError, OptionError
 from ..languages import to_tag
-from ..model import Cue, RawTranscript, Transcript
+from ..model import Cue, RawTranscript, Script, Transcript
 from ._text import CONTROL_TABLE
 from .base import Format, ReadOptions, decode_text
 
@@ -96,13 +105,15 @@ def dumps(transcript: Transcript, options: JsonOptions) -> str:
         if units is None
         else {"unit": units.unit, "method": units.method, "confidence": units.confidence}
     )
-    header = {
+    header: dict[str, Any] = {
         "run_id": transcript.run_id,
         "language": transcript.language,
         "units": "s",
         "source_units": source_units,
         "speakers": [_shown(speaker) for speaker in transcript.speakers],
     }
+    if transcript.script is not None:
+        header["script"] = script_dict(transcript.script)
     lists: dict[str, tuple[Cue, ...]] = {"cues": transcript.cues}
     if transcript.dialogue is not None:
         lists["dialogue"] = transcript.dialogue
@@ -129,6 +140,18 @@ def dumps(transcript: Transcript, options: JsonOptions) -> str:
         _write_cue_array(parts, cues, string, newline, pad1, pad2, pad3, separator)
     parts.append(f"{newline}}}")
     return "".join(parts)
+
+
+def script_dict(script: Script) -> dict[str, Any]:
+    """``script`` in the shape dubsubs' JSON holds (and the normaliser reads back)."""
+    return {
+        "type": script.script_type,
+        "represents": script.represents,
+        "langSrc": script.lang_src,
+        "events": [None if event is None else
+                   {"id": event.id, "onScreen": event.on_screen, "represents": event.represents}
+                   for event in script.events],
+    }
 
 
 def _indented(text: str, pad: str) -> str:

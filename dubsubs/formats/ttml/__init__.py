@@ -10,6 +10,10 @@ from ..base import Format, ReadOptions
 from . import writer
 from .writer import TtmlOptions
 
+#: What a DAPT document names in its root start tag (the DAPT content profile or metadata
+#: namespace): such a document is the ``dapt`` format's, whose events hold several languages.
+_DAPT_MARKS = (b"http://www.w3.org/ns/ttml/profile/dapt1.0/content", b"http://www.w3.org/ns/ttml/profile/dapt#metadata")
+
 
 def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscript | InputError]:
     """See :mod:`.reader`; loaded on the first TTML read (writing does not need the
@@ -20,7 +24,7 @@ def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscri
 
 
 def sniff(head: bytes) -> bool:
-    return head.startswith(b"<")
+    return head.startswith(b"<") and not any(mark in head for mark in _DAPT_MARKS)
 
 
 FORMAT: Format[TtmlOptions] = Format(
