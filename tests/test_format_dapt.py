@@ -547,6 +547,8 @@ def test_sandbox_fetch_writes_valid_dapt_per_language(sandbox: Any, tmp_path: Pa
         (raw,) = read_file(path)
         assert raw.language == path.name.split(".")[1] if path.name.startswith("1002") else raw.language == "en"
         assert {item.speaker for item in raw.items} == {"SPEAKER_0", "SPEAKER_1"}
+    roles = {f["name"]: f["role"] for f in json.loads((tmp_path / "1001" / "manifest.json").read_text())["files"]}
+    assert roles["1001.dapt.ttml"] == "subtitles.dapt"  # the format, not the last suffix
     # Without --language, the run that states none is refused, the others are written.
     result = CliRunner().invoke(main, ["fetch", "1001", "1002", "-o", str(tmp_path / "b"), "-f", "dapt",
                                        "--no-media"], env=env, catch_exceptions=False)

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from .. import __version__
 from ..errors import DubsubsError, InputError
-from ..formats import default_formats, get_writer
+from ..formats import default_formats, get_writer, suffix_format
 from ..media import probe_duration_ms
 from ..model import RawTranscript
 from ..normalize import UnitsOption, normalize
@@ -327,6 +327,13 @@ def _write_manifest(directory: Path, run_id: int, outcome: RunOutcome,
     write_text(directory / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
+def _format_of(name: str) -> str:
+    """The format a subtitle file of ours is in, by the suffix it owns (``dapt`` for
+    ``1001.dapt.ttml``, not ``ttml``)."""
+    fmt = suffix_format(name)
+    return fmt.name if fmt is not None else Path(name).suffix.lstrip(".")
+
+
 def _manifest(run_id: int, outcome: RunOutcome, transcripts: list[dict[str, Any]],
               status: str | None) -> dict[str, Any]:
     return {
@@ -432,7 +439,7 @@ def _fetch_parts(
         for name, data in rendered.files.items():  # bytes: written, sized and hashed as they are
             subtitle_files[name] = data
             records.append(FileRecord(
-                name=name, role=f"subtitles.{Path(name).suffix.lstrip('.')}", stem=stem,
+                name=name, role=f"subtitles.{_format_of(name)}", stem=stem,
                 language=part.language, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
             ))
         warnings = [f"{stem}: {w}" for w in (*report.warnings, *rendered.notes)]

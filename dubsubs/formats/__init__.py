@@ -319,5 +319,6 @@ __all__ = [
     "setting",
     "sniff",
     "strip_suffix",
+    "suffix_format",
     "writable",
 ]
