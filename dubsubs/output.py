@@ -177,7 +177,9 @@ class FileSet:
     def __enter__(self) -> FileSet:
         return self
 
-    def add(self, path: PathLike, data: bytes | str) -> Written:
+    def add(self, path: PathLike, data: bytes | str | list[str]) -> Written:
+        """Write ``path``'s temporary file now: bytes as they are, text (or a list of
+        texts, written one after another) as UTF-8."""
         target = Path(path)
         if target in self._temps:
             raise ValueError(f"{target} is already in this set")
@@ -189,13 +191,14 @@ class FileSet:
         size = 0
         try:
             with open(tmp, "wb") as handle:
-                if isinstance(data, str):
-                    for start in range(0, len(data), _CHUNK):
-                        chunk = data[start:start + _CHUNK].encode("utf-8")
-                        handle.write(chunk)
-                        size += len(chunk)
-                        if digest is not None:
-                            digest.update(chunk)
+                if isinstance(data, (str, list)):
+                    for text in [data] if isinstance(data, str) else data:
+                        for start in range(0, len(text), _CHUNK):
+                            chunk = text[start:start + _CHUNK].encode("utf-8")
+                            handle.write(chunk)
+                            size += len(chunk)
+                            if digest is not None:
+                                digest.update(chunk)
                 else:
                     handle.write(data)
                     size = len(data)

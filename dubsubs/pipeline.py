@@ -200,7 +200,7 @@ def write_into(files: FileSet, transcript: Transcript, directory: str | os.PathL
     folder = Path(directory)
     notes: list[str] = []
     for fmt in formats:
-        data, said = get_writer(fmt).render_file(transcript, chosen[fmt])
+        data, said = get_writer(fmt).render_parts(transcript, chosen[fmt])
         files.add(folder / output_name(stem, fmt), data)
         del data  # before the next format is rendered
         notes.extend(note if note.startswith((f"{fmt} ", f"{fmt}:")) else f"{fmt}: {note}" for note in said)

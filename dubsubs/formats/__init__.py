@@ -214,16 +214,20 @@ def sniff(data: bytes, name: str) -> Format[Any]:
 def iter_bytes(data: bytes, source: str, fmt: str | None = None,
                options: ReadOptions = DEFAULT_READ) -> Iterator[RawTranscript | InputError]:
     """Every transcript in a file's bytes; a broken part of a file that holds several is
-    yielded as its error, so the others still come through."""
+    yielded as its error, so the others still come through. An error for the whole file
+    (empty, an unknown format) is raised at once."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be bytes, got {type(data).__name__}")
-    data = bytes(data)
+    if type(data) is not bytes:
+        data = bytes(data)
     if not data.strip():
         raise InputError("empty file", source=source)
     reader = get_format(fmt) if fmt is not None else sniff(data, source)
     if reader.read is None:
         raise UnknownFormatError(f"dubsubs writes {reader.name} but cannot read it", source=source)
-    yield from reader.read(data, source, options)
+    # Not a generator itself, so it keeps no reference to the bytes: a reader may let them
+    # go once decoded (the JSON reader does, for inputs of hundreds of MB).
+    return reader.read(data, source, options)
 
 
 def iter_file(path: str | os.PathLike[str], options: ReadOptions = DEFAULT_READ,
@@ -234,7 +238,9 @@ def iter_file(path: str | os.PathLike[str], options: ReadOptions = DEFAULT_READ,
         data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from None
-    yield from iter_bytes(data, source, fmt, options)
+    parts = iter_bytes(data, source, fmt, options)
+    del data  # the reader holds the only reference now
+    yield from parts
 
 
 def read_parts(path: str | os.PathLike[str], options: ReadOptions = DEFAULT_READ,

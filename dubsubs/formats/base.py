@@ -83,6 +83,9 @@ class Format(Generic[OptionsT]):
     #: carry, a caption that cannot load in time): the file and one line per change, so
     #: the pipeline can report them. ``dumps``/``dumps_bytes`` give the same file alone.
     encode: Callable[[Transcript, OptionsT], tuple[str | bytes, tuple[str, ...]]] | None = None
+    #: For writers of documents that can run to hundreds of MB (TTML, JSON): the same text
+    #: as ``dumps``, as a list of large strings to write one after another.
+    dumps_chunks: Callable[[Transcript, OptionsT], list[str]] | None = None
 
     @property
     def extension(self) -> str:
@@ -145,6 +148,14 @@ class Format(Generic[OptionsT]):
         if self.dumps_bytes is not None:
             return self.dumps_bytes(transcript, resolved), ()
         raise OptionError(f"dubsubs cannot write {self.name}")
+
+    def render_parts(self, transcript: Transcript, options: OptionsT | None = None,
+                     **values: Any) -> tuple[str | bytes | list[str], tuple[str, ...]]:
+        """:meth:`render_file`, but a long text document may come as a list of strings to
+        write in order (:attr:`dumps_chunks`), so it is never joined in memory."""
+        if self.dumps_chunks is not None and self.encode is None:
+            return self.dumps_chunks(transcript, self._resolve(transcript, options, values)), ()
+        return self.render_file(transcript, options, **values)
 
     def render_with_notes(self, transcript: Transcript, options: OptionsT | None = None,
                           **values: Any) -> tuple[bytes, tuple[str, ...]]:

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
-from ..camb.results import dialogue_items, iter_results, loads_json
+from ..camb.results import COMPACT_ABOVE, dialogue_items, iter_results, loads_json
 from ..errors import InputError, OptionError
 from ..languages import to_tag
 from ..model import Cue, RawTranscript, Script, Transcript
@@ -94,6 +94,12 @@ def seconds(ms: int) -> str:
 
 
 def dumps(transcript: Transcript, options: JsonOptions) -> str:
+    return "".join(dumps_chunks(transcript, options))
+
+
+def dumps_chunks(transcript: Transcript, options: JsonOptions) -> list[str]:
+    """The document as a few large strings, in order (``dumps`` joins them): a million
+    cues never wait as a million strings for one final join."""
     indent = options.indent
     if indent is not None and (type(indent) is not int or not 0 <= indent <= MAX_INDENT):
         raise OptionError(f"json indent must be an int from 0 to {MAX_INDENT} or None, got {indent!r}")
@@ -139,7 +145,11 @@ def dumps(transcript: Transcript, options: JsonOptions) -> str:
         parts.append(f"{pad1}{string(key)}{colon}")
         _write_cue_array(parts, cues, string, newline, pad1, pad2, pad3, separator)
     parts.append(f"{newline}}}")
-    return "".join(parts)
+    return parts
+
+
+#: Cues joined into one string at a time (see :func:`dumps_chunks`).
+BATCH = 8192
 
 
 def script_dict(script: Script) -> dict[str, Any]:
@@ -182,7 +192,8 @@ def _write_cue_array(
     key_voices = f'{separator}{newline}{pad3}"voices": '
     speakers: dict[str, str] = {}
     first = True
-    for cue in cues:
+    mark = len(parts)
+    for count, cue in enumerate(cues, 1):
         raw = cue.speaker
         if raw is None:
             speaker = "null"
@@ -202,15 +213,20 @@ def _write_cue_array(
         start_s, start_ms = divmod(cue.start_ms, 1000)
         end_s, end_ms = divmod(cue.end_ms, 1000)
         if first:
-            append(f"[{newline}{opening}")
+            lead = f"[{newline}{opening}"
             first = False
         else:
-            append(between)
+            lead = between
         append(
-            f"{key_start}{start_s}{fraction[start_ms]}"
+            f"{lead}{key_start}{start_s}{fraction[start_ms]}"
             f"{key_end}{end_s}{fraction[end_ms]}"
             f"{key_speaker}{speaker}{key_text}{encoded}"
         )
+        if not count % BATCH:  # the last BATCH cues as one string: no million-piece list
+            joined = "".join(parts[mark:])
+            del parts[mark:]
+            append(joined)
+            mark += 1
     append("[]" if first else f"{newline}{pad2}}}{newline}{pad1}]")
 
 
@@ -236,7 +252,11 @@ def read_ours(obj: dict[str, Any], source: str) -> RawTranscript:
 
 
 def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscript | InputError]:
-    obj = loads_json(decode_text(data, source, options), source)
+    compact = len(data) > COMPACT_ABOVE
+    text = decode_text(data, source, options)
+    del data  # the caller passes its reference on (see formats.iter_file): freed here
+    obj = loads_json(text, source, compact=compact)
+    del text
     if isinstance(obj, dict) and isinstance(obj.get("cues"), list):
         yield read_ours(obj, source)
     else:
@@ -253,6 +273,7 @@ FORMAT: Format[JsonOptions] = Format(
     description="speaker-labelled JSON, times in seconds, as Camb.ai DialogueItems",
     options_type=JsonOptions,
     dumps=dumps,
+    dumps_chunks=dumps_chunks,
     read=read,
     sniff=sniff,
     default=True,

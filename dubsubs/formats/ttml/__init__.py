@@ -33,6 +33,7 @@ FORMAT: Format[TtmlOptions] = Format(
     description="TTML: EBU-TT-D / IMSC 1 text profile, speakers as ttm:agent",
     options_type=TtmlOptions,
     dumps=writer.dumps,
+    dumps_chunks=writer.dumps_chunks,
     read=read,
     sniff=sniff,
     default=True,

@@ -144,6 +144,16 @@ def language_tag(language: str | None) -> str:
 
 
 def dumps(transcript: Transcript, options: TtmlOptions) -> str:
+    return "".join(dumps_chunks(transcript, options))
+
+
+#: Paragraphs joined into one string at a time: a million small strings never wait in a
+#: list for one final join (the document would then be in memory twice).
+BATCH = 8192
+
+
+def dumps_chunks(transcript: Transcript, options: TtmlOptions) -> list[str]:
+    """The document as a few large strings, in order (``dumps`` joins them)."""
     stamp = clock_formatter(".")
     agents: dict[str, str] = {}  # speaker as given -> ' ttm:agent="speakerN"'
     agent_lines: list[str] = []
@@ -158,6 +168,7 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
             f'<ttm:name type="full">{escape(name)}</ttm:name></ttm:agent>\n'
         )
 
+    chunks: list[str] = []
     paragraphs: list[str] = []
     append = paragraphs.append
     number = 0
@@ -170,6 +181,9 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
             text = ttml_text(text)
             if not text:
                 continue
+        if not number % BATCH and paragraphs:
+            chunks.append("".join(paragraphs))
+            paragraphs.clear()
         number += 1
         if cue.voices:
             # One span per voice, each naming its own speaker; the p names no one.
@@ -242,10 +256,10 @@ def dumps(transcript: Transcript, options: TtmlOptions) -> str:
         "    </layout>\n"
         "  </head>\n"
     )
-    if not paragraphs:
-        return head + "</tt>\n"
-    # One join over all parts: concatenating the body would copy the whole text again.
-    paragraphs.append("    </div>\n  </body>\n</tt>\n")
-    return "".join([head, '  <body>\n    <div region="bottom" style="block">\n', *paragraphs])
+    if not number:
+        return [head + "</tt>\n"]
+    chunks.append("".join(paragraphs))
+    body = '  <body>\n    <div region="bottom" style="block">\n'
+    return [head, body, *chunks, "    </div>\n  </body>\n</tt>\n"]
 
 
