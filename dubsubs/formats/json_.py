@@ -227,6 +227,10 @@ def _write_cue_array(
             del parts[mark:]
             append(joined)
             mark += 1
+    if len(parts) > mark + 1:  # the cues after the last full batch, also as one string
+        joined = "".join(parts[mark:])
+        del parts[mark:]
+        append(joined)
     append("[]" if first else f"{newline}{pad2}}}{newline}{pad1}]")
 
 
