@@ -127,7 +127,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-convert-"))
     try:
         source = work / "dub.json"
-        source.write_text(make_payload(args.n, "s"), encoding="utf-8")
+        payload = make_payload(args.n, "s")
+        source.write_text(payload, encoding="utf-8")
+        del payload
         print(f"{args.n:,} items, {source.stat().st_size / 1e6:.1f} MB of dub JSON; median of {args.repeat}, "
               f"start-up included; {os.cpu_count()} cores")
         for fmt in args.formats.split(","):
@@ -148,8 +150,13 @@ def main() -> None:
             print(f"{fmt:5s} dubsubs {medians['dubsubs']:.2f} s | {listing} | "
                   f"ratio to fastest ({fastest}) {medians['dubsubs'] / peers[fastest]:.2f}")
         if args.rss:
+            # Written by a child: a parent holding the payload would lend its resident pages
+            # to the measured child between fork and exec, inflating its peak RSS.
             big = work / "big.json"
-            big.write_text(make_payload(args.rss, "s"), encoding="utf-8")
+            subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+                            "from bench_normalize import make_payload; "
+                            "open(sys.argv[2], 'w', encoding='utf-8').write(make_payload(int(sys.argv[3]), 's'))",
+                            str(Path(__file__).resolve().parent), str(big), str(args.rss)], check=True)
             elapsed, rss = run([*dubsubs_command(), "convert", str(big), "-o", str(work / "big"), "-q"])
             print(f"{args.rss:,} items to srt,vtt,ttml,json in one process: {elapsed:.1f} s, "
                   f"peak RSS {rss / 1024:.0f} MiB ({big.stat().st_size / 1e6:.0f} MB input)")
