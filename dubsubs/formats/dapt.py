@@ -76,7 +76,7 @@ from ..model import (
 from ..timefmt import clock_formatter
 from ._text import CONTROL_TABLE, clean_speaker, escape_markup, is_clean_line
 from .base import Format, ReadOptions
-from .ttml.reader import _item, _voices
+from .ttml.reader import parse_tt, piece_item, piece_voices
 from .ttml.timing import TT, TTM, TTP, XML, Paragraph, timeline
 
 CONTENT_PROFILE = "http://www.w3.org/ns/ttml/profile/dapt1.0/content"
@@ -381,23 +381,6 @@ def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscri
     yield from transcripts
 
 
-def _parse(data: bytes, source: str, options: ReadOptions) -> Any:
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                             encoding=options.encoding)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputError(f"not well-formed XML: {exc}", source=source) from None
-    except (ValueError, LookupError) as exc:
-        raise InputError(f"cannot read as XML: {exc}", source=source) from None
-    if root.tag != f"{{{TT}}}tt":
-        raise InputError(f"not TTML: root element is {root.tag!r}", source=source,
-                         where=f"line {root.sourceline}")
-    return root
-
-
 def _root_checks(root: Any, source: str) -> tuple[str, str, str | None, list[str]]:
     """The script type, default language and script represents; refuses what reading needs."""
     where = f"line {root.sourceline}"
@@ -482,7 +465,7 @@ def _script_events(body: Any, warnings: list[str]) -> list[Any]:
 def _dapt(data: bytes, source: str, options: ReadOptions) -> list[RawTranscript]:
     from lxml import etree
 
-    root = _parse(data, source, options)
+    root = parse_tt(data, source, options)
     script_type, language, script_represents, warnings = _root_checks(root, source)
     names = _character_names(root, source, etree.Entity)
     try:
@@ -523,7 +506,7 @@ def _dapt(data: bytes, source: str, options: ReadOptions) -> list[RawTranscript]
                                      where=f"line {p.sourceline}")
                 end = last
                 open_ended.append(ident)
-            said = _voices(paragraph.runs, names)
+            said = piece_voices(paragraph.runs, names)
             if not said:
                 continue
             represents = (_inherited(p, f"{_DAPTM}represents") or "").strip()
@@ -532,7 +515,7 @@ def _dapt(data: bytes, source: str, options: ReadOptions) -> list[RawTranscript]
                                 "(DAPT requires one on every event)")
             lang = (paragraph.lang or language).strip() or "und"
             items, events, sources = by_language.setdefault(lang, ([], [], []))
-            items.append(_item(float(to_ms(paragraph.begin)), float(to_ms(end)), said, len(items)))
+            items.append(piece_item(float(to_ms(paragraph.begin)), float(to_ms(end)), said, len(items)))
             events.append({"id": ident, "onScreen": on_screen.strip() if on_screen else None,
                            "represents": represents or None})
             sources.append((_inherited(p, f"{_DAPTM}langSrc") or "").strip())

@@ -57,7 +57,10 @@ def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscri
     yield transcript
 
 
-def _ttml(data: bytes, source: str, options: ReadOptions) -> RawTranscript:
+def parse_tt(data: bytes, source: str, options: ReadOptions) -> Any:
+    """The ``tt`` root of a TTML document (TTML, EBU-TT-D, IMSC, DAPT), parsed safely:
+    entities never expanded, nothing fetched, ``options.encoding`` overriding the
+    declared one only when given; anything else is one located :class:`InputError`."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
@@ -71,6 +74,13 @@ def _ttml(data: bytes, source: str, options: ReadOptions) -> RawTranscript:
     if root.tag != f"{{{TT}}}tt":
         raise InputError(f"not TTML: root element is {root.tag!r}", source=source,
                          where=f"line {root.sourceline}")
+    return root
+
+
+def _ttml(data: bytes, source: str, options: ReadOptions) -> RawTranscript:
+    from lxml import etree
+
+    root = parse_tt(data, source, options)
     language = root.get(f"{{{XML}}}lang")
     tag = to_tag(language) if language and language != "und" else None
     names: dict[str | None, str | None] = {}
@@ -87,7 +97,7 @@ def _ttml(data: bytes, source: str, options: ReadOptions) -> RawTranscript:
             if end is None:
                 open_ended.append((len(items), paragraph.line))
                 end = begin  # replaced below
-            items.append(_item(float(to_ms(begin)), float(to_ms(end)), voices, len(items)))
+            items.append(piece_item(float(to_ms(begin)), float(to_ms(end)), voices, len(items)))
     warnings = list(found.warnings)
     if open_ended:
         _close(items, open_ended, found, source, warnings)
@@ -104,7 +114,8 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _item(start: float, end: float, said: Sequence[tuple[str | None, str]], index: int) -> RawItem:
+def piece_item(start: float, end: float, said: Sequence[tuple[str | None, str]], index: int) -> RawItem:
+    """One timed piece of a paragraph as a raw item: one speaker's text, or voices."""
     if len(said) == 1:
         return RawItem(start, end, said[0][1], said[0][0], index)
     spoken = tuple(Voice(speaker, text) for speaker, text in said)
@@ -168,7 +179,7 @@ def _pieces(paragraph: Paragraph, names: dict[str | None, str | None]
     """The intervals in which the paragraph's visible text is constant, with that text."""
     begin, end, runs = paragraph.begin, paragraph.end, paragraph.runs
     if all((r.begin is begin or r.begin == begin) and (r.end is end or r.end == end) for r in runs):
-        said = _voices(runs, names)
+        said = piece_voices(runs, names)
         if said:
             yield begin, end, said
         return
@@ -180,7 +191,7 @@ def _pieces(paragraph: Paragraph, names: dict[str | None, str | None]
     for start, stop in bounds:
         visible = [r for r in runs if r.begin <= start and
                    (r.end is None or (stop is not None and r.end >= stop))]
-        said = _voices(visible, names)
+        said = piece_voices(visible, names)
         if previous is not None and previous[1] == start and previous[2] == said:
             previous = (previous[0], stop, said)
             continue
@@ -191,7 +202,7 @@ def _pieces(paragraph: Paragraph, names: dict[str | None, str | None]
         yield previous
 
 
-def _voices(runs: Sequence[Run], names: dict[str | None, str | None]) -> list[_Said]:
+def piece_voices(runs: Sequence[Run], names: dict[str | None, str | None]) -> list[_Said]:
     """The visible text of ``runs``, one entry per consecutive run of one speaker."""
     if not runs:
         return []
