@@ -483,3 +483,24 @@ def test_leading_zeros_name_the_same_run(sandbox: Sandbox, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert result.output.count("run 1001 ->") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["1001"]
+
+
+def test_fetch_writes_the_broadcast_formats_and_they_read_back(sandbox: Sandbox, tmp_path: Path) -> None:
+    """SCC, EBU STL and ASS through fetch: each written per run and language, listed in the
+    manifest with its format, and read back by dubsubs with the words of the JSON."""
+    from dubsubs.formats import read_file
+
+    result = run(sandbox, "1001", "1002", "-o", str(tmp_path), "-f", "scc,stl,ass,json", "--no-media",
+                 "--fps", "29.97")
+    assert result.exit_code == 0, result.output
+    for stem, folder in (("1001", "1001"), ("1002.es-ES", "1002"), ("1002.fr-FR", "1002")):
+        roles = {f["name"]: f["role"] for f in manifest(tmp_path / folder)["files"]}
+        words = [item.text.split() for item in read_file(tmp_path / folder / f"{stem}.json")[0].items]
+        for fmt in ("scc", "stl", "ass"):
+            name = f"{stem}.{fmt}"
+            assert roles[name] == f"subtitles.{fmt}"
+            (raw,) = read_file(tmp_path / folder / name)
+            got = [w for item in raw.items for w in item.text.split()]
+            assert got == [w for line in words for w in line], (name, got)
+    # --fps reached the STL writer: 29.97 is written as STL30.01.
+    assert (tmp_path / "1001" / "1001.stl").read_bytes()[3:11] == b"STL30.01"
