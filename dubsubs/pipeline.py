@@ -37,7 +37,7 @@ from .style.presets import Preset
 
 if TYPE_CHECKING:
     from .style.check import CheckReport
-    from .style.conform import StyleReport
+    from .style.fitting import StyleReport
 from .wording import shorten
 
 
@@ -227,7 +227,7 @@ def fit_to_preset(transcript: Transcript,
         return transcript, None
     if preset.name == "none" and preset.is_lossless:  # no offset either: nothing to load or do
         return transcript, None
-    from .style.conform import conform  # segmentation and timing, loaded when needed
+    from .style.fitting import conform  # segmentation and timing, loaded when needed
 
     transcript, style = conform(transcript, preset)
     if style.untouched:

@@ -31,26 +31,27 @@ _EXPORTS = {
     "get_preset": "presets",
     "parse_fps": "..timefmt",
     "preset_from_options": "presets",
-    "CheckReport": "check",
-    "Violation": "check",
-    "check": "check",
-    "format_json": "check",
-    "format_text": "check",
     "Merge": "segment",
-    "StyleReport": "conform",
-    "by_voice": "conform",
-    "conform": "conform",
-    "total_offset_ms": "conform",
+    "StyleReport": "fitting",
+    "by_voice": "fitting",
+    "conform": "fitting",
+    "total_offset_ms": "fitting",
     "frames_to_timecode": "..timefmt",
     "timecode_to_frames": "..timefmt",
 }
 
 if TYPE_CHECKING:
     from ..timefmt import DEFAULT_FPS, FRAME_RATES, frames_to_timecode, parse_fps, timecode_to_frames
-    from .check import CheckReport, Violation, check, format_json, format_text
-    from .conform import StyleReport, by_voice, conform, total_offset_ms
+    from .fitting import StyleReport, by_voice, conform, total_offset_ms
     from .presets import PRESETS, LanguageLimits, Preset, get_preset, preset_from_options
     from .segment import Merge
+
+
+# Loaded now, not on first use: ``check`` names both a function and the module that
+# defines it, and importing the module from anywhere would set this package's attribute
+# to the module, hiding a lazily loaded function. (No other export shares a module's name:
+# conform lives in .fitting for that reason.)
+from .check import CheckReport, Violation, check, format_json, format_text  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:

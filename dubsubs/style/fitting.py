@@ -1,4 +1,8 @@
-"""``conform``: a transcript made to fit a delivery spec, and the report of what it took."""
+"""``conform``: a transcript made to fit a delivery spec, and the report of what it took.
+
+(Not named ``conform.py``: the package exports the function ``conform``, and a submodule
+of the same name would replace it as the package attribute once imported.)
+"""
 
 from __future__ import annotations
 
