@@ -76,7 +76,8 @@ class SccOptions:
 
 
 def _rate(value: object) -> Fraction:
-    refused = OptionError(f"scc option fps={value!r}: SCC carries only 29.97 (drop-frame) or "
+    shown = f"{float(value):g}" if isinstance(value, Fraction) else repr(value)
+    refused = OptionError(f"scc option fps={shown} (--fps): SCC carries only 29.97 (drop-frame) or "
                           f"30 (non-drop) frames per second")
     if isinstance(value, bool):
         raise refused

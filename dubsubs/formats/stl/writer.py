@@ -99,7 +99,8 @@ class StlOptions:
         except OptionError:
             rate = None
         if rate not in _RATES:
-            raise OptionError(f"stl option fps {self.fps!r}: EBU STL time codes are 25 fps (STL25.01) "
+            shown = f"{float(self.fps):g}" if isinstance(self.fps, Fraction) else repr(self.fps)
+            raise OptionError(f"stl option fps={shown} (--fps): EBU STL time codes are 25 fps (STL25.01) "
                               "or 30 fps (STL30.01, also used for 29.97); choose 25, 30 or 29.97")
         object.__setattr__(self, "fps", rate)
         if self.character_table not in iso6937.TABLES:
