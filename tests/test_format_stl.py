@@ -247,8 +247,8 @@ def test_start_timecode_is_tcp_only_and_an_earlier_cue_is_said() -> None:
 
 
 @pytest.mark.parametrize(("values", "message"), [
-    ({"fps": 24}, "fps 24: EBU STL time codes are 25 fps"),
-    ({"fps": "fast"}, "fps 'fast'"),
+    ({"fps": 24}, r"fps=24 \(--fps\): EBU STL time codes are 25 fps"),
+    ({"fps": "fast"}, "fps='fast'"),
     ({"character_table": "05"}, "character_table '05'"),
     ({"start_timecode": "25:00"}, "not HH:MM:SS:FF"),
     ({"start_timecode": "24:00:00:00"}, "past 23:59:59"),
