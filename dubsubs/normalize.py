@@ -448,10 +448,31 @@ def normalize(
         return _normalize(_coerce(items), units, media_duration_ms, run_id, language)
 
 
+def _check_item(item: object, raw: RawTranscript) -> None:
+    """An item a caller built by hand is what a reader would have built, or a TypeError /
+    ValueError naming it (readers only ever make valid ones)."""
+    where = f"{raw.source}: item {getattr(item, 'index', '?')}"
+    if not isinstance(item, RawItem):
+        raise TypeError(f"{where}: expected a RawItem, got {type(item).__name__}")
+    for name in ("start", "end"):
+        value = getattr(item, name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"{where}: {name} must be a number, got {type(value).__name__}")
+        if not math.isfinite(value):
+            raise ValueError(f"{where}: {name} must be finite, got {value!r}")
+    if not isinstance(item.text, str):
+        raise TypeError(f"{where}: text must be a str, got {type(item.text).__name__}")
+    if item.speaker is not None and not isinstance(item.speaker, str):
+        raise TypeError(f"{where}: speaker must be a str or None, got {type(item.speaker).__name__}")
+    if not isinstance(item.voices, tuple) or not all(isinstance(v, Voice) for v in item.voices):
+        raise TypeError(f"{where}: voices must be a tuple of Voice")
+
+
 def _stage(item: RawItem, scale: float, unit: Unit, rescaled_to: Unit | None, raw: RawTranscript,
            repairs: list[Repair]) -> tuple[int, int, str, str | None, int, tuple[Voice, ...]] | None:
     """One item in whole ms with its repairs recorded, or ``None`` when it has no text:
     the full path, for items the fast path in :func:`_normalize` does not take."""
+    _check_item(item, raw)
     if rescaled_to is not None:
         repairs.append(Repair(item.index, "rescaled",
                               f"{_num(item.start)}-{_num(item.end)} read as {rescaled_to}"))
@@ -513,15 +534,20 @@ def _clean_run(items: Sequence[RawItem], factor: float, foreign: set[int],
     cues: list[Cue] = []
     append = cues.append
     previous = 0
-    for start_raw, end_raw, text, speaker, _index, voices in items:
-        start, end = round(start_raw * factor), round(end_raw * factor)
-        if not (previous <= start < end <= MAX_MS) or voices or "\r" in text:
-            return None
-        text = text.strip()
-        if not text:
-            return None
-        append(make(start, end, text, speaker, ()))
-        previous = start
+    str_type = str
+    try:
+        for start_raw, end_raw, text, speaker, _index, voices in items:
+            start, end = round(start_raw * factor), round(end_raw * factor)
+            if (not (previous <= start < end <= MAX_MS) or voices or type(text) is not str_type
+                    or "\r" in text or not (speaker is None or type(speaker) is str_type)):
+                return None
+            text = text.strip()
+            if not text:
+                return None
+            append(make(start, end, text, speaker, ()))
+            previous = start
+    except (TypeError, ValueError, OverflowError):  # NaN, inf, not a number: the full path says
+        return None
     return cues
 
 
@@ -533,6 +559,7 @@ def _repaired(raw: RawTranscript, items: Sequence[RawItem], unit: Unit, factor: 
     staged: list[tuple[int, int, str, str | None, int, tuple[Voice, ...]]] = []
     append = staged.append
     for position, item in enumerate(items):
+        _check_item(item, raw)  # readers make valid items; a caller may not have
         start_raw, end_raw, text, speaker, index, item_voices = item
         if position not in foreign:
             start, end = round(start_raw * factor), round(end_raw * factor)
@@ -586,8 +613,13 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
     elif units != "auto":
         decision = UnitsDecision(units, "given", 1.0)
     else:
-        margins = ItemMargins.of(source_items)
-        decision, evidence = decide_units(source_items, media_duration_ms, margins)
+        try:
+            margins = ItemMargins.of(source_items)
+            decision, evidence = decide_units(source_items, media_duration_ms, margins)
+        except (TypeError, ValueError, OverflowError):  # an item built by hand, badly
+            for item in source_items:
+                _check_item(item, raw)
+            raise
 
     repairs: list[Repair] = []
     foreign: set[int] = set()

@@ -49,7 +49,10 @@ def output_stem(base: str, raw: RawTranscript) -> str:
         return base
     if raw.run_id is not None and raw.key[0] == raw.run_id:
         return ".".join(raw.key)
-    return ".".join((base, *raw.key))
+    key = ".".join(raw.key)
+    if base.lower().endswith(f".{key.lower()}"):  # 1002.es-ES.dapt.ttml: the name says it already
+        return base
+    return f"{base}.{key}"
 
 
 def output_name(stem: str, fmt: str) -> str:

@@ -261,3 +261,43 @@ def test_convert_prints_what_a_writer_had_to_change(runner: CliRunner, tmp_path:
     result = runner.invoke(main, ["convert", str(source), "-o", str(tmp_path / "out"), "-f", "scc",
                                   "--fps", "25"])
     assert result.exit_code == 1 and "SCC carries only 29.97" in result.output
+
+
+def test_content_sniffing_tells_ass_from_json(runner: CliRunner, tmp_path: Path) -> None:
+    # "[Script Info]" opens an ASS script and starts with "[", as a JSON array does.
+    source = tmp_path / "sub.txt"
+    source.write_text("[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
+                      "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+                      "Dialogue: 0,0:00:01.00,0:00:02.50,Default,Ana,0,0,0,,Hola, qué tal\n", encoding="utf-8")
+    result = runner.invoke(main, ["convert", str(source), "-o", str(tmp_path / "out"), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    cues = json.loads((tmp_path / "out" / "sub.txt.json").read_text())["cues"]
+    assert [(c["start"], c["end"], c["speaker"], c["text"]) for c in cues] == [(1.0, 2.5, "Ana", "Hola, qué tal")]
+
+
+def test_an_empty_format_list_is_an_error_not_the_defaults(runner: CliRunner, tmp_path: Path, fixtures_dir: Path) -> None:
+    result = runner.invoke(main, ["convert", str(fixtures_dir / "samples" / "episode3.json"),
+                                  "-o", str(tmp_path), "-f", ""])
+    assert result.exit_code == 2 and "no format given" in result.output
+
+
+def test_a_dapt_script_named_for_its_language_is_not_named_twice(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "1002.es-ES.json"
+    source.write_text(json.dumps({"run_id": "1002", "language": "es-ES", "units": "s",
+                                  "cues": [{"start": 1, "end": 2, "speaker": "A", "text": "Hola."}]}))
+    result = runner.invoke(main, ["convert", str(source), "-o", str(tmp_path / "a"), "-f", "dapt"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["convert", str(tmp_path / "a" / "1002.es-ES.dapt.ttml"),
+                                  "-o", str(tmp_path / "b"), "-f", "srt"])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["1002.es-ES.srt"]
+
+
+def test_language_option_never_overrides_the_transcripts_own_in_stl(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "dub.json"
+    source.write_text(json.dumps({"language": "es-ES", "units": "s",
+                                  "cues": [{"start": 1, "end": 2, "speaker": "A", "text": "Hola."}]}))
+    result = runner.invoke(main, ["convert", str(source), "-o", str(tmp_path), "-f", "stl", "--language", "en"])
+    assert result.exit_code == 0, result.output
+    gsi = (tmp_path / "dub.stl").read_bytes()[:1024]
+    assert gsi[14:16] == b"0A"  # Tech 3264 language code of Spanish, from the transcript

@@ -90,3 +90,13 @@ def test_a_streamed_set_is_all_or_nothing(tmp_path: Path) -> None:
 
     assert data.decode() == "<tt>" + "é" * (1 << 20) + "</tt>"
     assert written.size == len(data) and written.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_compact_parsing_leaves_a_result_with_item_keys_an_object() -> None:
+    # A result that carries "start"/"end"/"text" beside its transcript is not an item.
+    document = {"transcript": [{"start": 0, "end": 1.5, "text": "Hola.", "speaker": "A"}],
+                "start": 0, "end": 5, "text": "x"}
+    text = json.dumps(document)
+    assert _read(text, compact=True) == _read(text, compact=False)
+    [part] = _read(text, compact=True)
+    assert not isinstance(part, str) and [i.text for i in part.items] == ["Hola."]

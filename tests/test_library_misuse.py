@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 import dubsubs
-from dubsubs.model import Cue, Transcript
+from dubsubs.errors import OptionError
+from dubsubs.model import Cue, RawItem, Transcript
+from dubsubs.normalize import normalize
 
 RAW = dubsubs.load({"transcript": [{"start": 0, "end": 1.5, "text": "Hello."}]})[0]
 T = Transcript(cues=(Cue(0, 1000, "Hello."),))
@@ -53,3 +55,26 @@ def test_write_outputs_refuses_a_stem_that_is_not_a_file_name(tmp_path: Path, st
 def test_write_outputs_takes_a_plain_stem(tmp_path: Path) -> None:
     [path] = dubsubs.write_outputs(T, tmp_path, "episode 3.es-ES", ["srt"])
     assert path == tmp_path / "episode 3.es-ES.srt" and path.is_file()
+
+
+@pytest.mark.parametrize("units", ["s", "auto"])
+@pytest.mark.parametrize(("bad", "error", "message"), [
+    (RawItem(0.0, 1.0, "hi", 5, 0), TypeError, "speaker must be a str or None"),  # type: ignore[arg-type]
+    (RawItem(float("nan"), 1.0, "hi", None, 0), ValueError, "start must be finite"),
+    (RawItem(0.0, float("inf"), "x", None, 0), ValueError, "end must be finite"),
+    (RawItem(0.0, 1.0, b"x", None, 0), TypeError, "text must be a str"),  # type: ignore[arg-type]
+    (RawItem(0.0, 1.0, "x", None, 0, ("a", "b")), TypeError, "voices must be a tuple of Voice"),  # type: ignore[arg-type]
+    (RawItem("1", 2.0, "x", None, 0), TypeError, "start must be a number"),  # type: ignore[arg-type]
+])
+def test_normalize_names_a_raw_item_built_badly_by_hand(bad: RawItem, error: type[Exception], message: str,
+                                                        units: str) -> None:
+    good = [RawItem(2.0, 3.0, "ok", None, 1), RawItem(4.0, 5.0, "ok", None, 2)]
+    with pytest.raises(error, match=f"item 0: {message}"):
+        normalize([bad, *good], units=units)  # type: ignore[arg-type]
+
+
+def test_a_maximum_duration_shorter_than_a_frame_is_refused() -> None:
+    from dubsubs.style import get_preset
+
+    with pytest.raises(OptionError, match="shorter than one frame"):
+        get_preset("none", max_duration_ms=1)

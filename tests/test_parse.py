@@ -268,12 +268,18 @@ def test_ttml_time_beyond_a_float_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_ttml_paragraph_without_end_says_so(tmp_path: Path) -> None:
-    # Nothing in the document ends it, and nothing later could: refused, with the place.
+    # Nothing ends it: kept from its start with no length of its own, and said; the
+    # normaliser then gives it time to be read (never dropped).
     doc = '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="1s">x</p></div></body></tt>'
+    (raw,) = read_file(write(tmp_path, "open.ttml", doc))
+    assert [(i.start, i.end, i.text) for i in raw.items] == [(1000.0, 1000.0, "x")]
+    assert any("no length of their own" in w for w in raw.warnings)
+    # With no time anywhere in the document, there is nothing to read it by: refused.
+    untimed = '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p>x</p></div></body></tt>'
     with pytest.raises(InputError) as info:
-        read_file(write(tmp_path, "open.ttml", doc))
-    assert str(info.value).endswith("open.ttml: line 1: text with no end time (no end or dur on it or on "
-                                    "anything containing it), and nothing later in the document to end it")
+        read_file(write(tmp_path, "untimed.ttml", untimed))
+    assert str(info.value).endswith("untimed.ttml: line 1: text with no end time (no end or dur on it or on "
+                                    "anything containing it), and no time anywhere in the document to end it")
 
 
 def test_subtitle_file_beyond_the_time_limit_names_the_cue(tmp_path: Path) -> None:

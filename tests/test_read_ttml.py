@@ -514,3 +514,22 @@ def test_text_outside_any_paragraph_is_reported_not_dropped_silently(tmp_path: P
     assert raw.warnings == ("line 2: text outside any paragraph is not read: 'Loose words'",
                             "line 3: text outside any paragraph is not read: 'in a span'",
                             "line 2: text outside any paragraph is not read: 'and after.'")
+
+
+def test_untimed_text_starting_at_the_last_time_is_kept_not_refused() -> None:
+    # Found by the random-tree property: w3 has no end and starts (after w2's span) exactly
+    # at the latest time the document names. It is kept, with a warning, never refused.
+    from dubsubs.formats import iter_bytes
+    from dubsubs.normalize import normalize
+
+    document = (b'<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p>w0</p><p>w1</p>'
+                b'<p><span begin="5s" dur="5s">w2</span> w3</p></div>'
+                b'<div><p begin="0s" end="9s">end</p></div></body></tt>')
+    (raw,) = list(iter_bytes(document, "late.ttml"))
+    # One item per state of the paragraph (w3 alone, w2 and w3, w3 alone again from 10 s).
+    assert {w for item in raw.items for w in item.text.split()} == {"end", "w0", "w1", "w2", "w3"}
+    assert [(i.start, i.end, i.text) for i in raw.items if i.start >= 10_000] == [(10_000, 10_000, "w3")]
+    assert any("no length of their own" in w for w in raw.warnings)
+    transcript, _ = normalize(raw)
+    late = [cue for cue in transcript.cues if cue.start_ms == 10_000]
+    assert [c.text for c in late] == ["w3"] and late[0].end_ms > 10_000  # given time to be read

@@ -291,6 +291,9 @@ class _Item(tuple[Any, ...]):
     __slots__ = ()
 
 
+_ITEM_KEYS = frozenset(("start", "end", "text", "speaker"))
+
+
 def _compact_hook() -> Any:
     """A ``json`` object hook that turns each plain DialogueItem into an :class:`_Item`
     as soon as it is parsed, so a million items never exist as a million dicts; any other
@@ -300,6 +303,10 @@ def _compact_hook() -> Any:
     new, float_type, int_type, str_type = tuple.__new__, float, int, str
 
     def hook(obj: dict[str, Any]) -> Any:
+        # Only an object with nothing but an item's keys: a result that happens to carry
+        # "start" or "text" beside its transcript stays an object.
+        if not obj.keys() <= _ITEM_KEYS:
+            return obj
         start, end, text = obj.get("start"), obj.get("end"), obj.get("text")
         kind, end_kind = type(start), type(end)
         if ((kind is float_type or kind is int_type) and (end_kind is float_type or end_kind is int_type)

@@ -15,8 +15,8 @@ from ..wording import printable
 
 def parse_formats(_ctx: click.Context | None, _param: click.Parameter | None,
                   value: str | None) -> list[str]:
-    """``-f srt,vtt`` -> ``["srt", "vtt"]``; every registered format when not given."""
-    if not value:
+    """``-f srt,vtt`` -> ``["srt", "vtt"]``; the default formats when not given."""
+    if value is None:
         return default_formats()
     formats: list[str] = []
     for name in (part.strip().lower() for part in value.split(",")):

@@ -267,8 +267,13 @@ def read(data: bytes, source: str, options: ReadOptions) -> Iterator[RawTranscri
         yield from iter_results(obj, source)
 
 
+#: A JSON document's first bytes: an object, or an array of JSON values ("[Script Info]",
+#: which opens an ASS file, is not one).
+_JSON_START = re.compile(rb'\{|\[\s*(?:[\[{\]"\-0-9]|true|false|null)')
+
+
 def sniff(head: bytes) -> bool:
-    return head.startswith((b"{", b"["))
+    return _JSON_START.match(head) is not None
 
 
 FORMAT: Format[JsonOptions] = Format(

@@ -144,6 +144,9 @@ class Preset:
             raise OptionError(
                 f"min duration {self.min_duration_ms} ms exceeds max duration {self.max_duration_ms} ms"
             )
+        if self.max_duration_ms is not None and self.max_duration_ms * self.fps < 1000:
+            raise OptionError(f"max duration {self.max_duration_ms} ms is shorter than one frame at "
+                              f"{float(self.fps):g} fps: no cue could be shown")
         if self.dual_speaker_dash not in ("-", "- "):
             raise OptionError(f"dual_speaker_dash must be '-' or '- ', got {self.dual_speaker_dash!r}")
 

@@ -71,8 +71,9 @@ class StlOptions:
     ``fps``: 25, 30 or 29.97 (the disk format code follows). ``character_table``: ``"00"``
     Latin ISO 6937, ``"01"``-``"04"`` ISO 8859-5/6/7/8. ``start_timecode``: the programme
     start (TCP), ``HH:MM:SS:FF``. ``programme_title``: the GSI title (default: the
-    transcript's run id). ``language``: a BCP-47 tag (default: the transcript's) or a
-    two-digit GSI code such as ``"0A"``. ``bottom_row``: the teletext row (1-23) of a
+    transcript's run id). ``language``: for a transcript that states no language, a BCP-47
+    tag or a two-digit GSI code such as ``"0A"`` (a transcript's own language always wins,
+    as ``--language`` means for every format). ``bottom_row``: the teletext row (1-23) of a
     subtitle's last row. ``justification``: ``centre``, ``left``, ``right`` or ``none``.
     ``boxed``: start-box codes before each row. ``speaker_colours``: a colour per speaker.
     ``creation_date``: the GSI creation and revision date (default: today; give one for
@@ -288,9 +289,9 @@ def _gsi(transcript: Transcript, options: StlOptions, blocks: int, subtitles: in
     if first_in is not None and first_in < tcp:
         warnings.append(f"the first subtitle starts at {_digits(first_in)}, before the programme "
                         f"start {_digits(tcp)}: readers that subtract the start time code drop it")
-    language = options.language if options.language is not None else transcript.language
-    if options.language is not None and _CODE.fullmatch(options.language):
-        lc = options.language.upper()
+    language = transcript.language or options.language
+    if language is not None and language == options.language and _CODE.fullmatch(language):
+        lc = language.upper()
     else:
         found = language_code(language)
         if found is None and language:

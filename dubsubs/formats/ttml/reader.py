@@ -124,21 +124,29 @@ def piece_item(start: float, end: float, said: Sequence[tuple[str | None, str]],
 
 def _close(items: list[RawItem], open_ended: list[tuple[int, int]], found: Timeline, source: str,
            warnings: list[str]) -> None:
-    """End indefinite text at the latest time the document names, or refuse the file."""
+    """End indefinite text at the latest time the document names. Text that starts at or
+    after that time is kept with no length (the normaliser gives it time to be read, and
+    says so); a document that names no time at all is refused."""
     last = found.last_time
-    last_ms = float(found.parameters.to_ms(last)) if last is not None else None
+    if last is None:
+        raise InputError("text with no end time (no end or dur on it or on anything containing "
+                         "it), and no time anywhere in the document to end it",
+                         source=source, where=f"line {open_ended[0][1]}")
+    last_ms = float(found.parameters.to_ms(last))
+    late: list[int] = []
     for index, line in open_ended:
         item = items[index]
-        if last_ms is None or last_ms <= item.start:
-            raise InputError("text with no end time (no end or dur on it or on anything "
-                             "containing it), and nothing later in the document to end it",
-                             source=source, where=f"line {line}")
-        items[index] = RawItem(item.start, last_ms, item.text, item.speaker, item.index, item.voices)
-    assert last_ms is not None
+        if last_ms <= item.start:
+            late.append(line)
+        items[index] = RawItem(item.start, max(last_ms, item.start), item.text, item.speaker, item.index,
+                               item.voices)
     paragraphs = len({line for _, line in open_ended})
     warnings.append(f"line {open_ended[0][1]}: {paragraphs} paragraph(s) with no end time (no end "
                     f"or dur on them or on anything containing them) end at the document's last "
                     f"time, {_clock(int(last_ms))}")
+    if late:
+        warnings.append(f"line {late[0]}: {len(late)} piece(s) of text with no end time start at or "
+                        "after the document's last time: kept, with no length of their own")
 
 
 def _clock(ms: int) -> str:
