@@ -128,7 +128,7 @@ def _close(items: list[RawItem], open_ended: list[tuple[int, int]], found: Timel
     after that time is kept with no length (the normaliser gives it time to be read, and
     says so); a document that names no time at all is refused."""
     last = found.last_time
-    if last is None:
+    if last is None or found.parameters.to_ms(last) <= 0:
         raise InputError("text with no end time (no end or dur on it or on anything containing "
                          "it), and no time anywhere in the document to end it",
                          source=source, where=f"line {open_ended[0][1]}")
