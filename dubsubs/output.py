@@ -163,7 +163,12 @@ class FileSet:
     set never has to be held in memory); when the ``with`` block ends without an error,
     every temporary file is renamed over its target; when it ends with one, every
     temporary file is deleted and no target is touched. Text is written as UTF-8 with its
-    newlines exactly as given."""
+    newlines exactly as given.
+
+    The guarantee covers everything that can fail while writing (a full disk, a target
+    that is a folder, an error in a writer). The final renames are one system call per
+    file: if one of them fails (the folder's permissions changed under us), the files
+    renamed before it stay replaced, and the error names the file that failed."""
 
     def __init__(self, *, hash_files: bool = False) -> None:
         self._hash = hash_files
