@@ -36,8 +36,8 @@ from .output import FileSet
 from .style.presets import Preset
 
 if TYPE_CHECKING:
-    from .style.check import CheckReport
     from .style.fitting import StyleReport
+    from .style.rules import CheckReport
 from .wording import shorten
 
 
@@ -392,7 +392,7 @@ def check_file(
     named = file_name_language(path)
     fmt = suffix_format(os.fspath(path))
     stated_by = _STATED_BY.get(fmt.name, "the file") if fmt is not None else "the file"
-    from .style.check import check as check_cues
+    from .style.rules import check as check_cues
 
     for part in read_parts(path, read_options):
         if not isinstance(part, RawTranscript):

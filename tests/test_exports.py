@@ -31,8 +31,8 @@ def test_exports_are_never_shadowed_by_submodules() -> None:
 
 def test_a_fetched_run_gets_its_review_page_when_style_check_loaded_first() -> None:
     # The shape of the bug this guards: the review page imported `check` from
-    # dubsubs.style after dubsubs.style.check had been imported as a module.
-    code = ("import dubsubs.style.check, dubsubs.style.fitting\n"
+    # dubsubs.style after the module defining it had been imported.
+    code = ("import dubsubs.style.rules, dubsubs.style.fitting\n"
             "from dubsubs.style import check, conform\n"
             "assert callable(check) and callable(conform)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from dubsubs.model import Cue
 from dubsubs.style import check, format_json, format_text, get_preset
-from dubsubs.style.check import RULES
+from dubsubs.style.rules import RULES
 
 NETFLIX = get_preset("netflix")  # 42 chars, 2 lines, 17 cps (20 for en), 834-7000 ms, 2 frames
 

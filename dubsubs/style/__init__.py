@@ -32,6 +32,11 @@ _EXPORTS = {
     "parse_fps": "..timefmt",
     "preset_from_options": "presets",
     "Merge": "segment",
+    "CheckReport": "rules",
+    "Violation": "rules",
+    "check": "rules",
+    "format_json": "rules",
+    "format_text": "rules",
     "StyleReport": "fitting",
     "by_voice": "fitting",
     "conform": "fitting",
@@ -40,18 +45,14 @@ _EXPORTS = {
     "timecode_to_frames": "..timefmt",
 }
 
+# No export shares a submodule's name (check lives in .rules, conform in .fitting): importing
+# a submodule sets the package attribute of its name, which would hide a lazy export.
 if TYPE_CHECKING:
     from ..timefmt import DEFAULT_FPS, FRAME_RATES, frames_to_timecode, parse_fps, timecode_to_frames
     from .fitting import StyleReport, by_voice, conform, total_offset_ms
     from .presets import PRESETS, LanguageLimits, Preset, get_preset, preset_from_options
+    from .rules import CheckReport, Violation, check, format_json, format_text
     from .segment import Merge
-
-
-# Loaded now, not on first use: ``check`` names both a function and the module that
-# defines it, and importing the module from anywhere would set this package's attribute
-# to the module, hiding a lazily loaded function. (No other export shares a module's name:
-# conform lives in .fitting for that reason.)
-from .check import CheckReport, Violation, check, format_json, format_text  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:

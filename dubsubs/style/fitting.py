@@ -1,7 +1,8 @@
 """``conform``: a transcript made to fit a delivery spec, and the report of what it took.
 
 (Not named ``conform.py``: the package exports the function ``conform``, and a submodule
-of the same name would replace it as the package attribute once imported.)
+of the same name would replace it as the package attribute once imported; ``check`` lives
+in :mod:`.rules` for the same reason.)
 """
 
 from __future__ import annotations
