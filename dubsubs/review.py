@@ -42,7 +42,7 @@ from urllib.parse import quote
 from . import __version__
 from .camb.redact import redact_text
 from .errors import DubsubsError, InputError, OptionError
-from .formats import read_parts
+from .formats import DEFAULT_READ, ReadOptions, read_parts
 from .model import RawTranscript
 from .output import write_text
 from .pipeline import file_cues
@@ -303,11 +303,12 @@ def _file_cues(raw: RawTranscript) -> tuple[ReviewCue, ...]:
     return tuple(ReviewCue(c.start_ms, c.end_ms, c.text, c.speaker) for c in file_cues(raw))
 
 
-def _read_set(paths: Sequence[Path], notes: list[str]) -> tuple[Path, RawTranscript] | None:
+def _read_set(paths: Sequence[Path], notes: list[str],
+              read_options: ReadOptions = DEFAULT_READ) -> tuple[Path, RawTranscript] | None:
     """The first file of a set that reads back as one transcript; each that does not gets
     a note, and the next is tried."""
     for path in paths:
-        parts = read_parts(path)
+        parts = read_parts(path, read_options)
         good = [p for p in parts if isinstance(p, RawTranscript)]
         if len(parts) == 1 and len(good) == 1:
             return path, good[0]
@@ -420,11 +421,12 @@ def _timing(entry: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def gather(directory: Path | str, *, manifest: Mapping[str, Any] | None = None,
-           preset: Preset | None = None) -> ReviewData:
+           preset: Preset | None = None, read_options: ReadOptions = DEFAULT_READ) -> ReviewData:
     """Read a run folder: its manifest (``manifest`` if given, else ``manifest.json`` if
     present), its subtitle sets read back through the readers, the media named like them,
     and the findings of :func:`~dubsubs.style.check` for ``preset`` (default: the preset
-    the manifest says wrote each set, else ``none``).
+    the manifest says wrote each set, else ``none``). ``read_options``: how to decode
+    subtitle files without a byte-order mark (``--encoding``).
 
     Raises :class:`~dubsubs.errors.InputError` naming the folder when it is not a folder,
     holds no subtitles that can be read, or has a manifest that cannot be read.
@@ -443,7 +445,7 @@ def gather(directory: Path | str, *, manifest: Mapping[str, Any] | None = None,
     tracks: list[ReviewTrack] = []
     used: list[Path] = []
     for stem in sorted(sets, key=lambda s: (order.get(s, len(order)), s)):
-        found = _read_set(sets[stem], notes)
+        found = _read_set(sets[stem], notes, read_options)
         if found is None:
             continue
         path, raw = found
@@ -600,10 +602,11 @@ def render(data: ReviewData) -> str:
 
 
 def write_review(directory: Path | str, *, manifest: Mapping[str, Any] | None = None,
-                 preset: Preset | None = None) -> tuple[Path, ReviewData]:
+                 preset: Preset | None = None,
+                 read_options: ReadOptions = DEFAULT_READ) -> tuple[Path, ReviewData]:
     """Gather, render and write ``directory/review.html`` (atomically); return its path and
     the data it shows."""
-    data = gather(directory, manifest=manifest, preset=preset)
+    data = gather(directory, manifest=manifest, preset=preset, read_options=read_options)
     path = write_text(Path(directory) / REVIEW_NAME, render(data))
     return path, data
 

@@ -278,3 +278,14 @@ def test_a_page_that_fails_is_a_warning_not_a_lost_run(sandbox: Sandbox, tmp_pat
 def test_review_fps_needs_a_preset(fetched: Path) -> None:
     result = review_cli(str(fetched / "1001"), "--fps", "25")
     assert result.exit_code == 2 and "--fps needs --preset" in result.stderr
+
+
+def test_review_reads_a_legacy_code_page_with_encoding(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "film.srt").write_bytes("1\n00:00:01,000 --> 00:00:02,000\nCafé\n".encode("cp1252"))
+    result = CliRunner().invoke(main, ["review", str(folder)])
+    assert result.exit_code == 1 and "not UTF-8" in result.output
+    result = CliRunner().invoke(main, ["review", str(folder), "--encoding", "cp1252"])
+    assert result.exit_code == 0, result.output
+    assert "Caf\\u00e9" in (folder / "review.html").read_text() or "Café" in (folder / "review.html").read_text()

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from ..errors import DubsubsError, OptionError
+from ..formats import ReadOptions
 from ..review import REVIEW_NAME, update_manifest_entry, write_review
 from ..style import PRESETS, Preset, preset_from_options
-from ._common import error_line
+from ._common import encoding_option, error_line
 
 
 def _preset(name: str | None, fps: str | None) -> Preset | None:
@@ -31,8 +32,10 @@ def _preset(name: str | None, fps: str | None) -> Preset | None:
               help="Check the cues against this delivery spec "
               "[default: the preset that wrote the files, from manifest.json; else none].")
 @click.option("--fps", metavar="RATE", help="Frame rate for the gap rule (with --preset; default 25).")
+@encoding_option
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-def review(directories: tuple[str, ...], preset: str | None, fps: str | None, quiet: bool) -> None:
+def review(directories: tuple[str, ...], preset: str | None, fps: str | None,
+           read_options: ReadOptions, quiet: bool) -> None:
     """Write DIR/review.html for each DIR: a folder holding subtitles and the media named
     like them, as `dubsubs fetch` leaves it (or `convert` with the media copied beside).
     The page is one file that needs no server and no network: open it by double-click or
@@ -49,7 +52,7 @@ def review(directories: tuple[str, ...], preset: str | None, fps: str | None, qu
     failed = 0
     for directory in directories:
         try:
-            path, data = write_review(Path(directory), preset=chosen)
+            path, data = write_review(Path(directory), preset=chosen, read_options=read_options)
             update_manifest_entry(Path(directory), path)
         except DubsubsError as error:
             error_line(str(error))
