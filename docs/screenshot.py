@@ -26,7 +26,8 @@ def shoot() -> None:
         result = CliRunner().invoke(main, ["review", f"{tmp}/1002", "--preset", "netflix", "-q"])
         assert result.exit_code == 0, result.output
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                                 args=ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             page.goto((Path(tmp) / "1002" / "review.html").as_uri(), timeout=10_000)
             page.wait_for_selector("html[data-complete]", state="attached", timeout=10_000)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 import operator
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -324,7 +325,7 @@ def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = N
     if items:
         values = starts + ends
         # float.is_integer through map runs in C: this is a count over every number.
-        fractional = len(values) - sum(map(float.is_integer, values))
+        fractional = len(values) - sum(map(float.is_integer, map(float, values)))
         if fractional:
             share = fractional / len(values)
             evidence.append(Evidence(
@@ -456,7 +457,7 @@ def _check_item(item: object, raw: RawTranscript) -> None:
         raise TypeError(f"{where}: expected a RawItem, got {type(item).__name__}")
     for name in ("start", "end"):
         value = getattr(item, name)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise TypeError(f"{where}: {name} must be a number, got {type(value).__name__}")
         if not math.isfinite(value):
             raise ValueError(f"{where}: {name} must be finite, got {value!r}")
@@ -558,9 +559,16 @@ def _repaired(raw: RawTranscript, items: Sequence[RawItem], unit: Unit, factor: 
     index of the item each cue came from."""
     staged: list[tuple[int, int, str, str | None, int, tuple[Voice, ...]]] = []
     append = staged.append
+    float_type, int_type, str_type, isfinite = float, int, str, math.isfinite
     for position, item in enumerate(items):
-        _check_item(item, raw)  # readers make valid items; a caller may not have
         start_raw, end_raw, text, speaker, index, item_voices = item
+        # What readers make, checked in a few type tests; anything else (an item built by
+        # hand) goes through the full check, which names what is wrong.
+        if not ((type(start_raw) is float_type or type(start_raw) is int_type)
+                and (type(end_raw) is float_type or type(end_raw) is int_type)
+                and isfinite(start_raw) and isfinite(end_raw) and type(text) is str_type
+                and (speaker is None or type(speaker) is str_type) and type(item_voices) is tuple):
+            _check_item(item, raw)
         if position not in foreign:
             start, end = round(start_raw * factor), round(end_raw * factor)
             # The common case in one test: in range, in order, one voice, no CR.

@@ -390,3 +390,15 @@ def test_convert_to_scc_and_back(tmp_path: Path) -> None:
     assert "Henderson" in (out / "episode3.srt").read_text()
     result = runner.invoke(main, ["check", str(written)])
     assert "episode3.scc" in result.output
+
+
+def test_a_late_caption_that_follows_back_to_back_leaves_no_empty_screen() -> None:
+    # Found by review: the erase was placed by the late display time, so the screen went
+    # blank between the two cues for the frames the second needed to load.
+    transcript = Transcript((Cue(3000, 5600, "0"),
+                             Cue(5600, 8200, "{{{{ \\\\{{{ 000\\\\{{{{ 00000\\\\{{{{")))
+    result = plan(transcript, SccOptions())
+    (first_begin, first_end, _), (second_begin, _, _) = ttconv_captions(result.text)
+    assert second_begin - first_end <= 1  # one caption replaces the other
+    late = {n.cue: n.frames for n in result.notes if n.kind == "late"}
+    assert abs(first_end - (5600 + late.get(2, 0) * 1001 / 30)) <= FRAME_MS

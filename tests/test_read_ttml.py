@@ -533,3 +533,12 @@ def test_untimed_text_starting_at_the_last_time_is_kept_not_refused() -> None:
     transcript, _ = normalize(raw)
     late = [cue for cue in transcript.cues if cue.start_ms == 10_000]
     assert [c.text for c in late] == ["w3"] and late[0].end_ms > 10_000  # given time to be read
+
+
+def test_a_title_at_zero_with_no_end_is_kept() -> None:
+    # The document's only time is 0 s: it still names a time, so the text is kept.
+    from dubsubs.formats import iter_bytes
+
+    (raw,) = list(iter_bytes(b'<tt xmlns="http://www.w3.org/ns/ttml"><body><div>'
+                             b'<p begin="0s">Title</p></div></body></tt>', "title.ttml"))
+    assert [(i.start, i.end, i.text) for i in raw.items] == [(0.0, 0.0, "Title")]

@@ -43,6 +43,9 @@ def _join(path: str, part: str | int) -> str:
 
 
 def _show(value: Any) -> str:
+    if type(value) is _Item:  # a compactly parsed item, shown as the object it was
+        value = {key: part for key, part in zip(("start", "end", "text", "speaker"), value, strict=True)
+                 if part is not None or key != "speaker"}
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) else repr(value)
     return shorten(text, 40)
 

@@ -76,7 +76,7 @@ from ..model import (
 from ..timefmt import clock_formatter
 from ._text import CONTROL_TABLE, clean_speaker, escape_markup, is_clean_line
 from .base import Format, ReadOptions
-from .ttml.reader import parse_tt, piece_item, piece_voices
+from .ttml.reader import names_a_time, parse_tt, piece_item, piece_voices
 from .ttml.timing import TT, TTM, TTP, XML, Paragraph, timeline
 
 CONTENT_PROFILE = "http://www.w3.org/ns/ttml/profile/dapt1.0/content"
@@ -481,6 +481,7 @@ def _dapt(data: bytes, source: str, options: ReadOptions) -> list[RawTranscript]
     by_language: dict[str, tuple[list[RawItem], list[dict[str, Any] | None], list[str]]] = {}
     empty: list[Any] = []
     open_ended: list[str] = []
+    timed = names_a_time(root)
     for div in divs:
         ident = div.get(_ID_ATTR)
         on_screen = div.get(f"{_DAPTM}onScreen")
@@ -497,14 +498,16 @@ def _dapt(data: bytes, source: str, options: ReadOptions) -> list[RawTranscript]
                 continue  # never shown: the timeline lists its text as hidden
             end = paragraph.end
             if end is None:
-                # As the TTML reader does: to the latest time the document names, if any.
+                # As the TTML reader does: to the latest time the document names; text that
+                # starts at or after it is kept with no length (the normaliser gives it
+                # time to be read). A script with no time at all cannot be timed.
                 last = found.last_time
-                if last is None or last <= paragraph.begin:
+                if last is None or not timed:
                     raise InputError(f"script event {ident!r} has text with no end time (no end or dur on "
-                                     "it or on anything containing it, and nothing later in the document): "
-                                     "subtitles need script events with times", source=source,
+                                     "it or on anything containing it, and no time anywhere in the "
+                                     "document): subtitles need script events with times", source=source,
                                      where=f"line {p.sourceline}")
-                end = last
+                end = max(last, paragraph.begin)
                 open_ended.append(ident)
             said = piece_voices(paragraph.runs, names)
             if not said:

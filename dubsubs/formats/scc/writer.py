@@ -321,9 +321,11 @@ def plan(transcript: Transcript, options: SccOptions) -> SccPlan:
         want = caption.first
         display = max(want, free + len(load))
         erase: int | None = None
-        if previous is not None and previous_end + 2 <= display:
-            # The previous caption ends before this one appears: erase it on time (a gap
-            # under 2 frames is left to this caption's display, which replaces it).
+        if previous is not None and previous_end + 2 <= want:
+            # The previous caption ends before this one is due: erase it on time (a gap
+            # under 2 frames is left to this caption's display, which replaces it). Compared
+            # with when this caption is due, not when loading lets it appear: a caption that
+            # follows back to back but loads late must not leave the screen empty meanwhile.
             erase = max(previous_end, free)
             display = max(want, free + len(load) + 2)
         blocked = {erase, erase + 1} if erase is not None else set()

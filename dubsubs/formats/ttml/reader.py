@@ -100,7 +100,7 @@ def _ttml(data: bytes, source: str, options: ReadOptions) -> RawTranscript:
             items.append(piece_item(float(to_ms(begin)), float(to_ms(end)), voices, len(items)))
     warnings = list(found.warnings)
     if open_ended:
-        _close(items, open_ended, found, source, warnings)
+        _close(items, open_ended, found, source, warnings, names_a_time(root))
     for line, text in found.hidden[:_MAX_HIDDEN_WARNINGS]:
         warnings.append(f"line {line}: never shown (its time is empty or outside its "
                         f"parent's): {_excerpt(text)!r}")
@@ -122,13 +122,19 @@ def piece_item(start: float, end: float, said: Sequence[tuple[str | None, str]],
     return RawItem(start, end, join_voices(spoken), None, index, spoken)
 
 
+def names_a_time(root: Any) -> bool:
+    """Whether any element of the document has a ``begin``, ``end`` or ``dur``."""
+    return any("begin" in element.attrib or "end" in element.attrib or "dur" in element.attrib
+               for element in root.iter() if isinstance(element.tag, str))
+
+
 def _close(items: list[RawItem], open_ended: list[tuple[int, int]], found: Timeline, source: str,
-           warnings: list[str]) -> None:
+           warnings: list[str], timed: bool) -> None:
     """End indefinite text at the latest time the document names. Text that starts at or
     after that time is kept with no length (the normaliser gives it time to be read, and
     says so); a document that names no time at all is refused."""
     last = found.last_time
-    if last is None or found.parameters.to_ms(last) <= 0:
+    if last is None or not timed:
         raise InputError("text with no end time (no end or dur on it or on anything containing "
                          "it), and no time anywhere in the document to end it",
                          source=source, where=f"line {open_ended[0][1]}")
