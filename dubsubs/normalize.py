@@ -325,7 +325,10 @@ def weigh_evidence(items: Sequence[RawItem], media_duration_ms: float | None = N
     if items:
         values = starts + ends
         # float.is_integer through map runs in C: this is a count over every number.
-        fractional = len(values) - sum(map(float.is_integer, map(float, values)))
+        try:
+            fractional = len(values) - sum(map(float.is_integer, values))
+        except TypeError:  # ints or other real numbers from a caller, not a reader
+            fractional = len(values) - sum(map(float.is_integer, map(float, values)))
         if fractional:
             share = fractional / len(values)
             evidence.append(Evidence(
