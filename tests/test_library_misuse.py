@@ -78,3 +78,15 @@ def test_a_maximum_duration_shorter_than_a_frame_is_refused() -> None:
 
     with pytest.raises(OptionError, match="shorter than one frame"):
         get_preset("none", max_duration_ms=1)
+
+
+@pytest.mark.parametrize("units", ["s", "auto"])
+def test_normalize_takes_any_real_number_a_caller_gives(units: str) -> None:
+    from fractions import Fraction
+
+    # Whole ints, and Fractions on the repair path (the second item has no length).
+    items = [RawItem(1, 2, "a", None, 0), RawItem(Fraction(3), Fraction(3), "b", None, 1),  # type: ignore[arg-type]
+             RawItem(5, 6, "c", None, 2)]
+    transcript, report = normalize(items, units=units)  # type: ignore[arg-type]
+    assert [(c.start_ms, c.text) for c in transcript.cues] == [(1000, "a"), (3000, "b"), (5000, "c")]
+    assert transcript.cues[1].end_ms > 3000 and any(r.kind == "lengthened" for r in report.repairs)
