@@ -128,11 +128,6 @@ def write_bytes(path: PathLike, data: bytes) -> Path:
     return Path(path)
 
 
-def write_text_set(texts: Mapping[PathLike, str]) -> list[Path]:
-    """:func:`write_file_set` of texts, each written as UTF-8 (newlines exactly as given)."""
-    return write_file_set({path: text.encode("utf-8") for path, text in texts.items()})
-
-
 def write_file_set(files: Mapping[PathLike, bytes | str]) -> list[Path]:
     """Write several files as one set (see :class:`FileSet`): a failure (a target that is
     a directory, a full disk) leaves none of the set changed rather than some of it."""

@@ -1,9 +1,10 @@
 """The offline pipeline in one place: read -> normalise -> (conform) -> write, and
 read -> check for :func:`check_file`.
 
-``convert`` writes through :func:`write_outputs`; ``fetch`` renders each language with
-:func:`render_outputs` (the same names and texts) and writes the run's sets through the same
-:func:`dubsubs.output.write_text_set`, all or nothing, before its manifest. A file named
+``convert`` renders each format and writes it at once into one
+:class:`~dubsubs.output.FileSet` (:func:`write_into`); ``fetch`` renders each language with
+:func:`render_outputs` (the same names and bytes, from the same :func:`_each_file`) and
+writes the run's sets as one FileSet, all or nothing, before its manifest. A file named
 ``X.srt`` is produced the same way whichever command made it.
 """
 
@@ -174,20 +175,32 @@ def check_stem(stem: object) -> str:
     return stem
 
 
-def render_outputs(transcript: Transcript, stem: str, formats: Sequence[str] | None = None,
-                   options: Mapping[str, Any] | None = None,
-                   preset: Preset | None = None) -> Rendered:
-    """Each format's file, named ``stem`` + its extension, and the writers' notes; all
-    rendered before anything is written."""
+def _each_file(transcript: Transcript, stem: str, formats: Sequence[str] | None,
+               options: Mapping[str, Any] | None,
+               preset: Preset | None) -> Iterator[tuple[str, str | bytes | list[str], tuple[str, ...]]]:
+    """Each format's file name, its content as the writer gives it (see
+    :meth:`Format.render_parts`) and the writer's notes, one format at a time."""
     check_stem(stem)
     formats = list(formats or default_formats())
     chosen = writer_options(formats, options, preset)
+    for fmt in formats:
+        data, said = get_writer(fmt).render_parts(transcript, chosen[fmt])
+        notes = tuple(note if note.startswith((f"{fmt} ", f"{fmt}:")) else f"{fmt}: {note}" for note in said)
+        yield output_name(stem, fmt), data, notes
+
+
+def render_outputs(transcript: Transcript, stem: str, formats: Sequence[str] | None = None,
+                   options: Mapping[str, Any] | None = None,
+                   preset: Preset | None = None) -> Rendered:
+    """Each format's file, named ``stem`` + its extension, as bytes, and the writers'
+    notes; all rendered before anything is written."""
     files: dict[str, bytes] = {}
     notes: list[str] = []
-    for fmt in formats:
-        data, said = get_writer(fmt).render_with_notes(transcript, chosen[fmt])
-        files[output_name(stem, fmt)] = data
-        notes.extend(note if note.startswith((f"{fmt} ", f"{fmt}:")) else f"{fmt}: {note}" for note in said)
+    for name, data, said in _each_file(transcript, stem, formats, options, preset):
+        if isinstance(data, list):
+            data = "".join(data)
+        files[name] = data.encode("utf-8") if isinstance(data, str) else data
+        notes.extend(said)
     return Rendered(files, tuple(notes))
 
 
@@ -197,16 +210,12 @@ def write_into(files: FileSet, transcript: Transcript, directory: str | os.PathL
     """Render each format and add its file to ``files`` at once, one format at a time, so
     only one rendered document is in memory; return the writers' notes. The set stays all
     or nothing (see :class:`~dubsubs.output.FileSet`)."""
-    check_stem(stem)
-    formats = list(formats or default_formats())
-    chosen = writer_options(formats, options, preset)
     folder = Path(directory)
     notes: list[str] = []
-    for fmt in formats:
-        data, said = get_writer(fmt).render_parts(transcript, chosen[fmt])
-        files.add(folder / output_name(stem, fmt), data)
+    for name, data, said in _each_file(transcript, stem, formats, options, preset):
+        files.add(folder / name, data)
         del data  # before the next format is rendered
-        notes.extend(note if note.startswith((f"{fmt} ", f"{fmt}:")) else f"{fmt}: {note}" for note in said)
+        notes.extend(said)
     return tuple(notes)
 
 

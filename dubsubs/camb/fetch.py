@@ -16,7 +16,6 @@ downloaded again.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import threading
@@ -33,10 +32,10 @@ from ..media import probe_duration_ms
 from ..model import RawTranscript
 from ..normalize import UnitsOption, normalize
 from ..output import (
+    FileSet,
     clean_stale_temporaries,
     ensure_directory,
     folder_lock,
-    write_file_set,
     write_text,
 )
 from ..pipeline import check_stem, fit_to_preset, output_stem, render_outputs, summary_line
@@ -405,7 +404,7 @@ def _fetch_parts(
     outcome.files[:] = [got for got in fetched if isinstance(got, FileRecord)]
 
     subtitle_files: dict[str, bytes] = {}
-    records: list[FileRecord] = []
+    owners: dict[str, tuple[str, str | None]] = {}  # file name -> (stem, language)
     for index, (part, stem) in enumerate(parts):
         duration_ms: int | None = None
         if options.media:
@@ -436,12 +435,9 @@ def _fetch_parts(
         except DubsubsError as error:
             outcome.errors.append(_message(run_id, error, client.redact))
             continue
-        for name, data in rendered.files.items():  # bytes: written, sized and hashed as they are
+        for name, data in rendered.files.items():
             subtitle_files[name] = data
-            records.append(FileRecord(
-                name=name, role=f"subtitles.{_format_of(name)}", stem=stem,
-                language=part.language, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-            ))
+            owners[name] = (stem, part.language)
         warnings = [f"{stem}: {w}" for w in (*report.warnings, *rendered.notes)]
         if missing and options.media:
             warnings.append(f"{stem}: the result has no {' or '.join(missing)} URL")
@@ -458,10 +454,18 @@ def _fetch_parts(
         if name.casefold() in media_names:  # cannot happen with the allow-list; checked
             outcome.errors.append(f"{source}: {name} is both media and subtitles")
             del subtitle_files[name]
-    records = [r for r in records if r.name in subtitle_files]
-    # One set for the whole run, as convert writes one: all or nothing, before the manifest.
-    write_file_set({directory / name: data for name, data in subtitle_files.items()})
-    outcome.files.extend(records)
+    # One set for the whole run, as convert writes one: all or nothing, before the manifest;
+    # each file sized and hashed as it is written.
+    records: list[FileRecord] = []
+    with FileSet(hash_files=True) as file_set:
+        for name, data in subtitle_files.items():
+            written = file_set.add(directory / name, data)
+            stem, language = owners[name]
+            records.append(FileRecord(
+                name=name, role=f"subtitles.{_format_of(name)}", stem=stem, language=language,
+                size=written.size, sha256=written.sha256 or "",
+            ))
+    outcome.files.extend(records)  # listed once every file of the set is in place
 
 
 @dataclass(frozen=True)

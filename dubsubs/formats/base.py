@@ -157,12 +157,6 @@ class Format(Generic[OptionsT]):
             return self.dumps_chunks(transcript, self._resolve(transcript, options, values)), ()
         return self.render_file(transcript, options, **values)
 
-    def render_with_notes(self, transcript: Transcript, options: OptionsT | None = None,
-                          **values: Any) -> tuple[bytes, tuple[str, ...]]:
-        """:meth:`render_file` with text encoded as UTF-8."""
-        data, notes = self.render_file(transcript, options, **values)
-        return (data.encode("utf-8") if isinstance(data, str) else data), notes
-
     def _resolve(self, transcript: Transcript, options: OptionsT | None, values: dict[str, Any]) -> OptionsT:
         if not isinstance(transcript, Transcript):
             raise TypeError(f"transcript must be a Transcript, got {type(transcript).__name__}")
