@@ -29,7 +29,7 @@ import math
 import numbers
 import operator
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -524,11 +524,7 @@ def _check_media_duration(value: object) -> None:
             f"media_duration_ms must be a finite number from 0 to {MAX_MS}, got {value!r}")
 
 
-_MakeCue = Callable[[int, int, str, "str | None", "tuple[Voice, ...]"], Cue]
-
-
-def _clean_run(items: Sequence[RawItem], factor: float, foreign: set[int],
-               make: _MakeCue) -> list[Cue] | None:
+def _clean_run(items: Sequence[RawItem], factor: float, foreign: set[int]) -> list[Cue] | None:
     """The cues of ``items`` when nothing needs repair (every item in range, in order,
     lasting, with text, one voice, no CR, in the decided unit), built in one pass; else
     ``None``. This is the shape of nearly every real transcript, so it is worth a pass
@@ -537,6 +533,7 @@ def _clean_run(items: Sequence[RawItem], factor: float, foreign: set[int],
         return None
     cues: list[Cue] = []
     append = cues.append
+    make = Cue._unchecked  # every invariant of Cue is checked just above each call
     previous = 0
     str_type = str
     try:
@@ -556,8 +553,8 @@ def _clean_run(items: Sequence[RawItem], factor: float, foreign: set[int],
 
 
 def _repaired(raw: RawTranscript, items: Sequence[RawItem], unit: Unit, factor: float,
-              other_unit: Unit, other_factor: float, foreign: set[int], repairs: list[Repair],
-              make: _MakeCue) -> tuple[list[Cue], list[int]]:
+              other_unit: Unit, other_factor: float, foreign: set[int],
+              repairs: list[Repair]) -> tuple[list[Cue], list[int]]:
     """The cues of ``items`` with every repair made and recorded in ``repairs``, and the
     index of the item each cue came from."""
     staged: list[tuple[int, int, str, str | None, int, tuple[Voice, ...]]] = []
@@ -594,6 +591,7 @@ def _repaired(raw: RawTranscript, items: Sequence[RawItem], unit: Unit, factor: 
         staged.sort(key=lambda entry: entry[0])  # stable: equal starts keep source order
 
     cues: list[Cue] = []
+    make = Cue._unchecked  # staged items are in range and in order, their voices checked
     next_later_start = [0] * len(staged)
     upcoming = -1
     for i in range(len(staged) - 1, -1, -1):
@@ -641,13 +639,12 @@ def _normalize(raw: RawTranscript, units: UnitsOption, media_duration_ms: float 
     other_unit: Unit = "ms" if decision.unit == "s" else "s"
     other_factor = _FACTOR[other_unit]
 
-    unchecked_cue = Cue._unchecked  # every invariant of Cue holds by construction here
-    cues = _clean_run(source_items, factor, foreign, unchecked_cue)
+    cues = _clean_run(source_items, factor, foreign)
     if cues is not None:
         indices = [item.index for item in source_items]
     else:  # something to repair: the full path, which reports each repair
         cues, indices = _repaired(raw, source_items, decision.unit, factor, other_unit, other_factor,
-                                  foreign, repairs, unchecked_cue)
+                                  foreign, repairs)
     warnings: list[str] = list(raw.warnings)  # what the reader skipped or read leniently
     starts = [cue.start_ms for cue in cues]
     ends = [cue.end_ms for cue in cues]
