@@ -17,8 +17,9 @@ the HTTP side.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -59,21 +60,11 @@ if TYPE_CHECKING:
 # module, hiding a lazily loaded function.
 from .normalize import normalize  # noqa: E402
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'dubsubs' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value  # the next look-up is a plain one
-    return value
+__getattr__ = lazy_exports(__name__, globals(), _EXPORTS)
 
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_EXPORTS})
-
-
-_EXPORTS["normalize"] = "normalize"
 
 
 __all__ = [

@@ -17,8 +17,9 @@ unchanged. Nothing here reads or writes files.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 #: Public name -> the submodule that defines it. Loaded on first use (PEP 562): the CLI
 #: needs the preset names to build its options, not the segmentation and timing code.
@@ -55,14 +56,7 @@ if TYPE_CHECKING:
     from .segment import Merge
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'dubsubs.style' has no attribute {name!r}")
-    path = module if module.startswith(".") else f".{module}"
-    value = getattr(importlib.import_module(path, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, globals(), _EXPORTS)
 
 
 __all__ = [
