@@ -7,8 +7,8 @@
 - A **writer** is a pure ``dumps(transcript, options) -> str`` with a frozen dataclass of
   options; :meth:`Format.options` rejects a misspelt option by name. A binary format
   (EBU STL) has ``dumps_bytes(transcript, options) -> bytes`` instead; every format
-  renders to bytes with :meth:`Format.render_bytes` (text as UTF-8), which is what files
-  are written from.
+  renders to bytes with :meth:`Format.render_bytes` (text as UTF-8). Files are written from
+  :meth:`Format.render_parts`: the writer's own text, chunks or bytes, with its notes.
 
 No file I/O here: paths are handled once, in :mod:`dubsubs.formats` (reading) and
 :mod:`dubsubs.output` (writing). Text decoding is shared by the text formats through
