@@ -9,7 +9,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,15 +95,7 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it to ``path`` if the block succeeds,
     delete it if the block raises."""
     target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{TEMP_MARK}", suffix=".part",
-                                        dir=target.parent)
-        os.close(fd)
-        os.chmod(tmp_name, _FILE_MODE)
-    except OSError as exc:
-        raise OutputError.cannot_write(target, exc) from exc
-    tmp = Path(tmp_name)
+    tmp = _temporary_for(target)
     try:
         yield tmp
         os.replace(tmp, target)
@@ -126,15 +118,6 @@ def write_bytes(path: PathLike, data: bytes) -> Path:
     with atomic_path(path) as tmp, open(tmp, "wb") as handle:
         handle.write(data)
     return Path(path)
-
-
-def write_file_set(files: Mapping[PathLike, bytes | str]) -> list[Path]:
-    """Write several files as one set (see :class:`FileSet`): a failure (a target that is
-    a directory, a full disk) leaves none of the set changed rather than some of it."""
-    with FileSet() as file_set:
-        for path, data in files.items():
-            file_set.add(path, data)
-    return file_set.paths
 
 
 #: Text is encoded and written this many characters at a time, so a 150 MB document never
