@@ -65,7 +65,6 @@ EXTENSIONS = {
     "audio/ogg": ".ogg",
     "audio/webm": ".weba",
 }
-_GENERIC_TYPES = {"application/octet-stream", "binary/octet-stream", ""}
 _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+|\*)$")
 
 Progress = Callable[[int, "int | None"], None]

@@ -148,7 +148,6 @@ _WS_RUN = re.compile(f"[{_WS}]+")
 # each is followed by a non-digit; the hours-or-minutes decision is made in _stamp_ms.
 _STAMP = r"([0-9]+):([0-9]{2})(?![0-9])(?::([0-9]{2})(?![0-9]))?\.([0-9]{3})(?![0-9])"
 _TIMING = re.compile(f"[{_WS}]*{_STAMP}[{_WS}]*-->[{_WS}]*{_STAMP}(.*)", re.DOTALL)
-_STAMP_ONLY = re.compile(_STAMP)
 
 
 def _stamp_ms(first: str, second: str, third: str | None, millis: str) -> int | None:

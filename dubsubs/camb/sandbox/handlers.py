@@ -53,7 +53,6 @@ def _path_int(value: str, name: str) -> int:
 
 
 _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
-_SEND_CHUNK = 1 << 20
 
 
 class Handler(BaseHTTPRequestHandler):

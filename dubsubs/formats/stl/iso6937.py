@@ -204,10 +204,3 @@ def decode(data: Iterable[int], table: str = "00") -> str:
         out.append(_DECODE.get(bytes([byte]), "\ufffd"))
         index += 1
     return "".join(out)
-
-
-def encodable_alphabet(table: str = "00") -> str:
-    """Every character the table carries, for tests and documentation."""
-    if table == "00":
-        return "".join(sorted(_ENCODE))
-    return "".join(c for c in map(chr, range(0x20, 0x10000)) if _legal_char(c, table))
