@@ -187,6 +187,7 @@ def _each_file(transcript: Transcript, stem: str, formats: Sequence[str] | None,
         data, said = get_writer(fmt).render_parts(transcript, chosen[fmt])
         notes = tuple(note if note.startswith((f"{fmt} ", f"{fmt}:")) else f"{fmt}: {note}" for note in said)
         yield output_name(stem, fmt), data, notes
+        del data  # gone before the next format renders: one document in memory at a time
 
 
 def render_outputs(transcript: Transcript, stem: str, formats: Sequence[str] | None = None,
