@@ -269,20 +269,49 @@ def expected_checksums(headers: Mapping[str, str], whole: bool) -> dict[str, str
     return found
 
 
-def _verify(part: Path, sha256_hex: str, expected: Mapping[str, str], chunk_size: int) -> str | None:
-    """The first algorithm whose checksum does not match the file, else None."""
+class _Crc32:
+    """zlib's CRC-32 with a digest's ``update``/``hexdigest``, as storage announces it."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def update(self, block: bytes) -> None:
+        self.value = zlib.crc32(block, self.value)
+
+    def hexdigest(self) -> str:
+        return self.value.to_bytes(4, "big").hex()
+
+
+def _new_digest(algorithm: str) -> Any:
+    return _Crc32() if algorithm == "crc32" else hashlib.new(algorithm)
+
+
+class _Digests:
+    """The sha256 every download gets, and the digests of the checksums the server
+    announced (``extra``), fed the same blocks in the same pass."""
+
+    def __init__(self, extra: Mapping[str, Any] | None = None) -> None:
+        self.sha256 = hashlib.sha256()
+        self.extra: dict[str, Any] = dict(extra or {})
+
+    def update(self, block: bytes) -> None:
+        self.sha256.update(block)
+        for digest in self.extra.values():
+            digest.update(block)
+
+
+def _verify(part: Path, digests: _Digests, expected: Mapping[str, str], chunk_size: int) -> str | None:
+    """The first algorithm whose checksum does not match the file, else None. Digests fed
+    while streaming are used as they are; one that was not (the download resumed bytes
+    kept from before the server named its checksums) is computed from the file."""
     for algorithm, want in expected.items():
         if algorithm == "sha256":
-            got = sha256_hex
-        elif algorithm == "crc32":
-            crc = 0
-            with open(part, "rb") as handle:
-                for block in iter(lambda: handle.read(chunk_size), b""):
-                    crc = zlib.crc32(block, crc)
-            got = crc.to_bytes(4, "big").hex()
-        elif algorithm in ("md5", "sha1"):
-            digest = hashlib.new(algorithm)
-            _hash_into(part, digest, chunk_size)
+            got = digests.sha256.hexdigest()
+        elif algorithm in ("md5", "sha1", "crc32"):
+            digest = digests.extra.get(algorithm)
+            if digest is None:
+                digest = _new_digest(algorithm)
+                _hash_into(part, digest, chunk_size)
             got = digest.hexdigest()
         else:
             continue
@@ -332,7 +361,7 @@ def download(
         )
 
     part = part_path(directory, base_name, url)
-    digest = hashlib.sha256()
+    digest = _Digests()
     offset = 0
     meta = _read_meta(part)
     validator = meta.get("validator") if isinstance(meta.get("validator"), str) else None
@@ -345,7 +374,7 @@ def download(
             total = None
         else:
             # An earlier attempt was interrupted: keep its bytes, hash them, ask for the rest.
-            offset = _hash_into(part, digest, chunk_size)
+            offset = _hash_into(part, digest.sha256, chunk_size)
     resumes = 0
     content_type: str | None = None
     expected: dict[str, str] = {}
@@ -353,7 +382,7 @@ def download(
     def restart() -> None:
         nonlocal offset, digest, validator, total
         offset, validator, total = 0, None, None
-        digest = hashlib.sha256()
+        digest = _Digests()
         _drop_part(part)
 
     while True:
@@ -406,6 +435,8 @@ def download(
                 _write_meta(part, validator, total)
             expected = expected_checksums(response.headers, whole=response.status == 200) \
                 or expected
+            if not offset:  # from the first byte: the announced checksums ride along
+                digest = _Digests({a: _new_digest(a) for a in expected if a in ("md5", "sha1", "crc32")})
             if progress is not None:
                 progress(offset, total)  # where this answer starts: 0, or what was kept
             try:
@@ -434,14 +465,14 @@ def download(
             continue
         break
 
-    sha256_hex = digest.hexdigest()
+    sha256_hex = digest.sha256.hexdigest()
     if not _regular_or_absent(part):
         raise DownloadError(f"{label}: cannot use the partial file {part.name}")
     try:
         if not part.exists():
             fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666)
             os.close(fd)
-        mismatch = _verify(part, sha256_hex, expected, chunk_size)
+        mismatch = _verify(part, digest, expected, chunk_size)
     except OSError as exc:
         raise OutputError.cannot_write(part, exc) from exc
     if mismatch is not None:
